@@ -1,0 +1,145 @@
+"""Download the pinned real-code corpus used to measure rule noise (DESIGN.md §11).
+
+The corpus is never committed: sdists are fetched from PyPI into a cache directory
+(``REVIEWBOT_CORPUS_DIR``, default ``~/.cache/reviewbot-corpus``) and unpacked there.
+
+It is split by project into two halves: rules are tuned on ``tune`` and measured on
+``measure``, so the figures in docs/rule-quality.md come from code the rules were not
+written against.  OpenStack Nova is held out entirely and must never be added here.
+
+    python bench/corpus.py fetch            # download + unpack both halves
+    python bench/corpus.py paths measure    # print the unpacked project directories
+    python bench/corpus.py lines measure    # count Python lines per project
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tarfile
+import urllib.request
+import zipfile
+from pathlib import Path
+
+CORPUS: dict[str, list[tuple[str, str]]] = {
+    "tune": [
+        ("cinder", "29.0.0"),
+        ("oslo.messaging", "18.3.1"),
+        ("requests", "2.34.2"),
+        ("oslo.concurrency", "7.6.1"),
+        ("swift", "2.38.3"),
+    ],
+    "measure": [
+        ("glance", "33.0.0"),
+        ("keystonemiddleware", "13.0.1"),
+        ("paramiko", "5.1.0"),
+        ("neutron", "29.0.0"),
+        ("oslo.utils", "10.2.0"),
+    ],
+}
+HELD_OUT = {"nova"}
+INDEX = os.environ.get("REVIEWBOT_CORPUS_INDEX", "https://pypi.org/simple")
+
+
+def corpus_dir() -> Path:
+    default = Path.home() / ".cache" / "reviewbot-corpus"
+    return Path(os.environ.get("REVIEWBOT_CORPUS_DIR", default))
+
+
+def _unpack(archive: Path, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    if archive.name.endswith((".tar.gz", ".tgz")):
+        with tarfile.open(archive) as tf:
+            tf.extractall(dest, filter="data")
+    elif archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                target = (dest / info.filename).resolve()
+                if not target.is_relative_to(dest.resolve()):
+                    raise ValueError(f"unsafe path in {archive}: {info.filename}")
+            zf.extractall(dest)
+    else:
+        raise ValueError(f"unknown archive type: {archive}")
+
+
+def project_dir(name: str, version: str) -> Path:
+    return corpus_dir() / "src" / f"{name}-{version}"
+
+
+def _sdist_url(name: str, version: str) -> tuple[str, str]:
+    """(url, sha256) of the sdist from PyPI's JSON simple API (PEP 691)."""
+    req = urllib.request.Request(f"{INDEX}/{name}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        files = json.load(resp)["files"]
+    norm = re.sub(r"[-_.]+", "_", name).lower()
+    for f in files:
+        fname = f["filename"]
+        stem = re.sub(r"[-_.]+", "_", fname.lower())
+        if fname.endswith(".tar.gz") and stem == f"{norm}_{version.replace('.', '_')}_tar_gz":
+            return f["url"], f["hashes"]["sha256"]
+    raise SystemExit(f"no sdist for {name}=={version} on {INDEX}")
+
+
+def fetch(half: str | None = None) -> None:
+    base = corpus_dir()
+    dl = base / "sdists"
+    dl.mkdir(parents=True, exist_ok=True)
+    halves = [half] if half else list(CORPUS)
+    for h in halves:
+        for name, version in CORPUS[h]:
+            assert name not in HELD_OUT
+            dest = project_dir(name, version)
+            if dest.exists():
+                continue
+            url, sha = _sdist_url(name, version)
+            archive = dl / url.rsplit("/", 1)[1]
+            if not archive.exists():
+                print(f"downloading {name}=={version}", file=sys.stderr)
+                with urllib.request.urlopen(url, timeout=300) as resp:
+                    data = resp.read()
+                if hashlib.sha256(data).hexdigest() != sha:
+                    raise SystemExit(f"sha256 mismatch for {archive.name}")
+                archive.write_bytes(data)
+            tmp = dest.with_name(dest.name + ".part")
+            shutil.rmtree(tmp, ignore_errors=True)
+            _unpack(archive, tmp)
+            inner = [p for p in tmp.iterdir() if p.is_dir()]
+            (inner[0] if len(inner) == 1 else tmp).rename(dest)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def python_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.py") if p.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["fetch", "paths", "lines"])
+    ap.add_argument("half", nargs="?", choices=list(CORPUS))
+    args = ap.parse_args(argv)
+    if args.command == "fetch":
+        fetch(args.half)
+        return 0
+    halves = [args.half] if args.half else list(CORPUS)
+    total = 0
+    for h in halves:
+        for name, version in CORPUS[h]:
+            d = project_dir(name, version)
+            if args.command == "paths":
+                print(d)
+            else:
+                n = sum(len(p.read_bytes().splitlines()) for p in python_files(d))
+                total += n
+                print(f"{h:8} {name:22} {n:8d}")
+    if args.command == "lines":
+        print(f"{'total':31} {total:8d}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

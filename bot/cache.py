@@ -1,0 +1,57 @@
+"""Content-addressed findings cache: (file content, path, ruleset, semgrep version) → raw results.
+
+A recheck or a trivial rebase sends the same bytes again; those files cost no Semgrep run.
+Entries are small JSON files written atomically, so concurrent writers cannot corrupt them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("REVIEWBOT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reviewbot"
+
+
+class FindingsCache:
+    def __init__(self, root: Path) -> None:
+        self.root = root / "findings"
+
+    @staticmethod
+    def key(content: bytes, path: str, ruleset_digest: str, semgrep_version: str) -> str:
+        h = hashlib.sha256()
+        for part in (ruleset_digest.encode(), semgrep_version.encode(), path.encode("utf-8", "replace")):
+            h.update(len(part).to_bytes(4, "big") + part)
+        h.update(hashlib.sha256(content).digest())
+        return h.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list[dict[str, Any]] | None:
+        try:
+            data = json.loads(self._file(key).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, list) else None
+
+    def put(self, key: str, results: list[dict[str, Any]]) -> None:
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(results, fh)
+            os.replace(tmp, target)
+        except OSError:
+            # A cache that cannot be written only costs speed.
+            return

@@ -1,0 +1,127 @@
+"""Command line: `reviewbot scan | rules` (DESIGN.md §10).
+
+Heavy modules (server, store, platforms) are imported inside the commands that need them, so
+`reviewbot scan` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from bot.cache import FindingsCache, default_cache_dir
+    from bot.diff import DiffError
+    from bot.local import LocalInputError, from_diff, git_diff_head, whole_files
+    from bot.models import FilterMode, ScanResult, Severity
+    from bot.output import render
+    from bot.review import filter_findings
+    from bot.scan import ScanError, ScanLimits, Scanner
+    from bot.suggest import attach_suggestions
+
+    repo = Path(args.repo)
+    try:
+        if args.all_lines:
+            change = whole_files([Path(p) for p in args.paths] or [repo], repo)
+            mode = FilterMode.FILE
+        else:
+            if args.diff == "-":
+                diff = sys.stdin.buffer.read()
+            elif args.diff:
+                diff = Path(args.diff).read_bytes()
+            else:
+                diff = git_diff_head(repo)
+            change = from_diff(diff, repo)
+            if args.paths:
+                wanted = [Path(p).as_posix().rstrip("/") for p in args.paths]
+                keep = {p for p in change.files if any(p == w or p.startswith(w + "/") for w in wanted)}
+                change.files = {p: f for p, f in change.files.items() if p in keep}
+                change.contents = {p: c for p, c in change.contents.items() if p in keep}
+            mode = FilterMode(args.filter_mode)
+        cache = None if args.no_cache else FindingsCache(default_cache_dir())
+        limits = ScanLimits(max_file_bytes=args.max_file_bytes)
+        scanner = Scanner(Path(args.rules) if args.rules else None, cache=cache, limits=limits)
+        raw = scanner.scan(change.contents)
+    except (OSError, LocalInputError, DiffError) as exc:
+        print(f"reviewbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ScanError as exc:
+        print(f"reviewbot: scan failed: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    kept = filter_findings(raw.findings, change.files, mode)
+    if not args.no_suggestions:
+        attach_suggestions(kept, change.contents, scanner)
+    result = ScanResult(
+        findings=kept,
+        files_scanned=raw.files_scanned,
+        skipped=change.skipped + raw.skipped,
+        errors=raw.errors,
+        duration_s=raw.duration_s,
+        cache_hits=raw.cache_hits,
+    )
+    print(render(args.format, result, change.contents))
+    if args.fail_on == "any" and kept:
+        return EXIT_FINDINGS
+    if args.fail_on == "error" and any(f.severity is Severity.ERROR for f in kept):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from bot.rules import load_rules, run_rule_tests
+    from bot.scan import default_rules_dir
+
+    rules_dir = Path(args.rules) if args.rules else default_rules_dir()
+    if args.action == "test":
+        return run_rule_tests(rules_dir)
+    for r in load_rules(rules_dir):
+        fix = "fix" if r.has_fix else "-"
+        bandit = ",".join(r.bandit) or "-"
+        print(f"{r.id:60} {r.severity:8} {r.confidence:7} {fix:4} {bandit}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from bot import __version__
+
+    ap = argparse.ArgumentParser(prog="reviewbot", description=__doc__.splitlines()[0])
+    ap.add_argument("--version", action="version", version=f"reviewbot {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    sc = sub.add_parser("scan", help="scan a local diff, or whole files with --all-lines")
+    sc.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: --repo)")
+    sc.add_argument("--diff", metavar="FILE|-", help="unified diff to review ('-' for stdin)")
+    sc.add_argument("--repo", default=".", help="post-patch tree the diff applies to (default: .)")
+    sc.add_argument("--all-lines", action="store_true", help="treat every line of PATHs as changed")
+    sc.add_argument("--filter-mode", choices=["added", "diff_context", "file"], default="added")
+    sc.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    sc.add_argument(
+        "--fail-on",
+        choices=["none", "any", "error"],
+        default="none",
+        help="exit 1 when findings (any) or ERROR findings (error) remain",
+    )
+    sc.add_argument("--no-cache", action="store_true", help="bypass the findings cache")
+    sc.add_argument("--no-suggestions", action="store_true", help="skip building and verifying fixes")
+    sc.add_argument("--rules", help="rules directory (default: semgrep-rules/ or REVIEWBOT_RULES_DIR)")
+    sc.add_argument("--max-file-bytes", type=int, default=1 << 20, help="skip larger files (default 1 MiB)")
+    sc.set_defaults(func=_scan)
+
+    ru = sub.add_parser("rules", help="list the rules or run their Semgrep tests")
+    ru.add_argument("action", choices=["list", "test"])
+    ru.add_argument("--rules", help="rules directory")
+    ru.set_defaults(func=_rules)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

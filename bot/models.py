@@ -1,0 +1,148 @@
+"""Pydantic models shared by every stage of the pipeline (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFECT_CLASSES: tuple[str, ...] = (
+    "exception-handling",
+    "sensitive-logging",
+    "network-api-errors",
+    "input-validation",
+    "thread-safety",
+    "hardcoded-info",
+)
+# Classes whose matched text may itself be a secret: never repeat it verbatim (DESIGN.md §6).
+SECRET_CLASSES: frozenset[str] = frozenset({"hardcoded-info", "sensitive-logging"})
+
+
+class Severity(StrEnum):
+    ERROR = "ERROR"
+    WARNING = "WARNING"
+    INFO = "INFO"
+
+    @property
+    def rank(self) -> int:
+        return {"ERROR": 3, "WARNING": 2, "INFO": 1}[self.value]
+
+
+class FileStatus(StrEnum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    RENAMED = "renamed"
+    DELETED = "deleted"
+    BINARY = "binary"
+
+
+class FilterMode(StrEnum):
+    ADDED = "added"
+    DIFF_CONTEXT = "diff_context"
+    FILE = "file"
+
+
+class ChangeRef(BaseModel):
+    """One change on a platform; `key` identifies it across pushes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str
+    host: str
+    project: str
+    number: int
+    revision: str = ""
+    patchset: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.host}:{self.project}:{self.number}"
+
+
+class ChangedFile(BaseModel):
+    """A file touched by a change, as seen on the new side."""
+
+    path: str
+    old_path: str | None = None
+    status: FileStatus = FileStatus.MODIFIED
+    # 1-based new-side line numbers of added lines.
+    added: frozenset[int] = frozenset()
+    # New-side line spans of each hunk, inclusive (start, end).
+    hunks: list[tuple[int, int]] = Field(default_factory=list)
+    content: bytes | None = None
+    # Why the file is not scanned (binary, too large, unsafe path, ...), if it is not.
+    skipped: str | None = None
+
+    def hunk_of(self, line: int) -> tuple[int, int] | None:
+        for start, end in self.hunks:
+            if start <= line <= end:
+                return (start, end)
+        return None
+
+
+class Position(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    col: int  # 1-based byte column, as Semgrep reports it
+    offset: int  # byte offset into the file
+
+
+class Suggestion(BaseModel):
+    """Whole replacement lines for start_line..end_line; exists only once verified (§6)."""
+
+    start_line: int
+    end_line: int
+    replacement: str  # the new lines joined by "\n", no trailing newline; "" deletes the lines
+
+
+class Finding(BaseModel):
+    rule_id: str
+    defect_class: str
+    severity: Severity
+    confidence: str = "MEDIUM"
+    path: str
+    start: Position
+    end: Position
+    message: str
+    remediation: str = ""
+    matched: str = ""
+    fix: str | None = None
+    fingerprint: str = ""
+    suggestion: Suggestion | None = None
+
+    @property
+    def lines(self) -> range:
+        return range(self.start.line, self.end.line + 1)
+
+
+class SkippedFile(BaseModel):
+    path: str
+    reason: str
+
+
+class ScanResult(BaseModel):
+    findings: list[Finding] = Field(default_factory=list)
+    files_scanned: int = 0
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+    duration_s: float = 0.0
+    cache_hits: int = 0
+
+
+class ReviewComment(BaseModel):
+    path: str
+    start_line: int
+    end_line: int
+    body: str
+    rule_id: str
+    fingerprint: str
+    suggestion: Suggestion | None = None
+
+
+class Review(BaseModel):
+    comments: list[ReviewComment] = Field(default_factory=list)
+    # Findings kept on changed lines but not posted inline (over the cap, or not anchorable).
+    overflow: list[Finding] = Field(default_factory=list)
+    summary: str = ""
+    counts: dict[str, int] = Field(default_factory=dict)

@@ -1,0 +1,317 @@
+"""Run Semgrep over file contents and turn its JSON into Findings (DESIGN.md §5).
+
+Contents are written under a private temp dir with sanitised relative names and scanned
+with `semgrep scan --experimental` from that dir.  Results are cached per file by
+(content, path, ruleset digest, semgrep version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bot.cache import FindingsCache
+from bot.models import DEFECT_CLASSES, Finding, Position, ScanResult, Severity, SkippedFile
+
+PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
+_SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
+# Semgrep files per call; keeps the command line far below ARG_MAX.
+_CHUNK = 2000
+
+
+class ScanError(RuntimeError):
+    """Semgrep could not run (missing binary, broken rules, wall-clock limit)."""
+
+
+@dataclass(frozen=True)
+class ScanLimits:
+    max_file_bytes: int = 1 << 20
+    timeout_per_file_s: int = 10
+    max_memory_mb: int = 2000
+    run_timeout_s: float = 120.0
+    jobs: int | None = None
+
+
+@dataclass
+class _Raw:
+    """Semgrep's answer for one file (results without `path`) and its errors."""
+
+    results: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def default_rules_dir() -> Path:
+    env = os.environ.get("REVIEWBOT_RULES_DIR")
+    candidates = [Path(env)] if env else []
+    candidates += [Path(__file__).resolve().parent.parent / "semgrep-rules", Path.cwd() / "semgrep-rules"]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    raise ScanError("no semgrep-rules directory found: set REVIEWBOT_RULES_DIR or --rules")
+
+
+def semgrep_version() -> str:
+    try:
+        return metadata.version("semgrep")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def find_semgrep(explicit: str | None = None) -> str:
+    if explicit:
+        return explicit
+    local = Path(sys.executable).parent / "semgrep"
+    if local.exists():
+        return str(local)
+    found = shutil.which("semgrep")
+    if not found:
+        raise ScanError("semgrep not found: install it or set scan.semgrep_bin")
+    return found
+
+
+def rule_files(rules_dir: Path) -> list[Path]:
+    return sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def ruleset_digest(rules_dir: Path) -> str:
+    h = hashlib.sha256()
+    for p in rule_files(rules_dir):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def is_python(path: str, content: bytes) -> bool:
+    return path.endswith(PYTHON_SUFFIXES) or ("." not in path.rsplit("/", 1)[-1] and bool(_SHEBANG.match(content)))
+
+
+def skip_reason(path: str, content: bytes, limits: ScanLimits) -> str | None:
+    """Why a file is not scanned, or None to scan it."""
+    if not is_python(path, content):
+        return "not a Python file"
+    if len(content) > limits.max_file_bytes:
+        return f"too large: {len(content)} bytes over the {limits.max_file_bytes}-byte limit"
+    if b"\0" in content[:8192]:
+        return "binary content"
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 (byte {exc.start})"
+    return None
+
+
+def normalise_rule_id(check_id: str, defect_class: str | None) -> str:
+    """Strip the config-path prefix Semgrep puts before our `<class>.<name>` ids."""
+    classes = [defect_class] if defect_class else list(DEFECT_CLASSES)
+    best = -1
+    for cls in classes:
+        i = check_id.rfind(f"{cls}.")
+        if i > best and (i == 0 or check_id[i - 1] == "."):
+            best = i
+    return check_id[best:] if best >= 0 else check_id
+
+
+def _mask_path(msg: str, tmp: str) -> str:
+    return msg.replace(tmp + os.sep, "").replace(tmp, "<tmp>")
+
+
+class Scanner:
+    def __init__(
+        self,
+        rules_dir: Path | None = None,
+        *,
+        cache: FindingsCache | None = None,
+        limits: ScanLimits | None = None,
+        semgrep_bin: str | None = None,
+    ) -> None:
+        self.rules_dir = (rules_dir or default_rules_dir()).resolve()
+        if not rule_files(self.rules_dir):
+            raise ScanError(f"no rule files (*.yaml) in {self.rules_dir}")
+        self.cache = cache
+        self.limits = limits or ScanLimits()
+        self.semgrep_bin = semgrep_bin
+        self.digest = ruleset_digest(self.rules_dir)
+        self.version = semgrep_version()
+
+    # -- public -------------------------------------------------------------------------
+    def scan(self, files: Mapping[str, bytes]) -> ScanResult:
+        """Scan `files` (safe relative path → content).  Never raises for a bad file."""
+        t0 = time.monotonic()
+        result = ScanResult()
+        todo: dict[str, bytes] = {}
+        raw: dict[str, _Raw] = {}
+        keys: dict[str, str] = {}
+        for path, content in files.items():
+            reason = skip_reason(path, content, self.limits)
+            if reason:
+                result.skipped.append(SkippedFile(path=path, reason=reason))
+                continue
+            if self.cache is not None:
+                key = FindingsCache.key(content, path, self.digest, self.version)
+                keys[path] = key
+                cached = self.cache.get(key)
+                if cached is not None:
+                    raw[path] = _Raw(results=cached)
+                    result.cache_hits += 1
+                    continue
+            todo[path] = content
+        if todo:
+            fresh = self._run_semgrep(todo)
+            for path, r in fresh.items():
+                raw[path] = r
+                if self.cache is not None and not r.errors:
+                    self.cache.put(keys[path], r.results)
+        for path in sorted(raw):
+            r = raw[path]
+            result.errors.extend(f"{path}: {e}" for e in r.errors)
+            result.findings.extend(_to_findings(path, files[path], r.results))
+        result.files_scanned = len(raw)
+        assign_fingerprints(result.findings)
+        result.duration_s = round(time.monotonic() - t0, 3)
+        return result
+
+    # -- semgrep ------------------------------------------------------------------------
+    def command(self, targets: Iterable[str]) -> list[str]:
+        cmd = [
+            find_semgrep(self.semgrep_bin),
+            "scan",
+            "--experimental",
+            "--json",
+            "--metrics=off",
+            "--disable-version-check",
+            "--no-git-ignore",
+            "--timeout",
+            str(self.limits.timeout_per_file_s),
+            "--max-memory",
+            str(self.limits.max_memory_mb),
+            "--config",
+            str(self.rules_dir),
+        ]
+        if self.limits.jobs:
+            cmd += ["--jobs", str(self.limits.jobs)]
+        return [*cmd, "--", *targets]
+
+    def _run_semgrep(self, files: Mapping[str, bytes]) -> dict[str, _Raw]:
+        out: dict[str, _Raw] = {p: _Raw() for p in files}
+        deadline = time.monotonic() + self.limits.run_timeout_s
+        env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off")
+        with tempfile.TemporaryDirectory(prefix="reviewbot-scan-") as tmp:
+            root = Path(tmp)
+            # Semgrep picks the language by extension: scripts found by their shebang get one.
+            names = {path: path if path.endswith((".py", ".pyi")) else path + ".py" for path in files}
+            back = {name: path for path, name in names.items()}
+            for path, content in files.items():
+                target = root / names[path]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            paths = sorted(names.values())
+            for i in range(0, len(paths), _CHUNK):
+                chunk = paths[i : i + _CHUNK]
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ScanError(f"scan exceeded the {self.limits.run_timeout_s:g} s wall-clock limit")
+                try:
+                    proc = subprocess.run(
+                        self.command(chunk),
+                        cwd=root,
+                        env=env,
+                        capture_output=True,
+                        timeout=remaining,
+                        check=False,
+                    )
+                except subprocess.TimeoutExpired as exc:
+                    raise ScanError(f"scan exceeded the {self.limits.run_timeout_s:g} s wall-clock limit") from exc
+                except OSError as exc:
+                    raise ScanError(f"cannot run semgrep: {exc}") from exc
+                try:
+                    data = json.loads(proc.stdout or b"{}")
+                except ValueError as exc:
+                    tail = proc.stderr.decode("utf-8", "replace")[-500:]
+                    raise ScanError(f"semgrep exited {proc.returncode} without JSON: {tail}") from exc
+                if proc.returncode == 7 or any(e.get("type") == "Rule parse error" for e in data.get("errors", [])):
+                    raise ScanError(f"semgrep rejected the rules: {data.get('errors')}")
+                for res in data.get("results", []):
+                    p = back.get(res.pop("path", None))
+                    if p in out:
+                        extra = res.get("extra", {})
+                        res["extra"] = {k: extra.get(k) for k in ("message", "metadata", "severity", "fix")}
+                        out[p].results.append(res)
+                for err in data.get("errors", []):
+                    p = back.get(err.get("path"))
+                    msg = _mask_path(_describe_error(err), tmp)
+                    if p in out:
+                        out[p].errors.append(msg)
+                    else:
+                        for q in chunk:
+                            out[back[q]].errors.append(msg)
+                        break
+        return out
+
+
+def _describe_error(err: dict[str, Any]) -> str:
+    kind = err.get("type")
+    if isinstance(kind, list):
+        kind = kind[0] if kind else "error"
+    msg = str(err.get("message") or kind or "error").strip().splitlines()[0]
+    return f"{kind}: {msg}" if kind and not msg.startswith(str(kind)) else msg
+
+
+def _to_findings(path: str, content: bytes, results: list[dict[str, Any]]) -> list[Finding]:
+    findings = []
+    for res in results:
+        extra = res.get("extra") or {}
+        meta = extra.get("metadata") or {}
+        cls = meta.get("defect_class")
+        rule_id = normalise_rule_id(str(res.get("check_id", "")), cls)
+        if not cls:
+            cls = rule_id.split(".", 1)[0]
+        start, end = res["start"], res["end"]
+        matched = content[start["offset"] : end["offset"]].decode("utf-8", "replace")
+        try:
+            severity = Severity(str(extra.get("severity", "WARNING")).upper())
+        except ValueError:
+            severity = Severity.WARNING
+        findings.append(
+            Finding(
+                rule_id=rule_id,
+                defect_class=cls,
+                severity=severity,
+                confidence=str(meta.get("confidence", "MEDIUM")),
+                path=path,
+                start=Position(line=start["line"], col=start["col"], offset=start["offset"]),
+                end=Position(line=end["line"], col=end["col"], offset=end["offset"]),
+                message=str(extra.get("message", "")).strip(),
+                remediation=str(meta.get("remediation", "")).strip(),
+                matched=matched,
+                fix=extra.get("fix"),
+            )
+        )
+    findings.sort(key=lambda f: (f.path, f.start.offset, f.end.offset, f.rule_id))
+    return findings
+
+
+def fingerprint(rule_id: str, path: str, matched: str, occurrence: int) -> str:
+    """Stable across line moves: no line numbers, whitespace-normalised matched text."""
+    norm = " ".join(matched.split())
+    data = "\x1f".join((rule_id, path, norm, str(occurrence)))
+    return hashlib.sha256(data.encode("utf-8", "replace")).hexdigest()[:20]
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    seen: dict[tuple[str, str, str], int] = {}
+    for f in sorted(findings, key=lambda f: (f.path, f.start.offset, f.rule_id)):
+        k = (f.rule_id, f.path, " ".join(f.matched.split()))
+        n = seen.get(k, 0)
+        seen[k] = n + 1
+        f.fingerprint = fingerprint(f.rule_id, f.path, f.matched, n)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cache import FindingsCache
+from bot.scan import Scanner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def engine_rules() -> Path:
+    return FIXTURES / "rules"
+
+
+@pytest.fixture
+def scanner(engine_rules: Path) -> Scanner:
+    return Scanner(engine_rules)
+
+
+@pytest.fixture
+def cached_scanner(engine_rules: Path, tmp_path: Path) -> Scanner:
+    return Scanner(engine_rules, cache=FindingsCache(tmp_path / "cache"))

@@ -1,0 +1,178 @@
+"""Scanner, changed-line filter, suggestion verification and fingerprints on real Semgrep."""
+
+from __future__ import annotations
+
+import ast
+
+from bot.models import ChangedFile, FilterMode
+from bot.review import build_review, filter_findings
+from bot.scan import Scanner, normalise_rule_id
+from bot.suggest import attach_suggestions
+
+SRC = b"""\
+import requests
+
+
+def fetch(url):
+    resp = requests.get(url)
+    try:
+        return resp.json()
+    except:
+        return None
+
+
+def run(code):
+    eval(code)
+    exec(code)
+"""
+
+
+def rules_of(findings) -> list[str]:
+    return sorted(f.rule_id for f in findings)
+
+
+def test_scan_reports_rule_ids_positions_and_matched_text(scanner: Scanner) -> None:
+    res = scanner.scan({"pkg/a.py": SRC})
+    assert res.files_scanned == 1 and not res.errors
+    assert rules_of(res.findings) == [
+        "exception-handling.t-bare-except",
+        "input-validation.t-eval-broken-fix",
+        "input-validation.t-exec-unverified-fix",
+        "network-api-errors.t-timeout",
+    ]
+    timeout = next(f for f in res.findings if f.rule_id == "network-api-errors.t-timeout")
+    assert timeout.start.line == 5 and timeout.matched == "requests.get(url)"
+    assert SRC[timeout.start.offset : timeout.end.offset] == b"requests.get(url)"
+    assert timeout.fix == "requests.get(url, timeout=30)"
+    assert timeout.defect_class == "network-api-errors" and timeout.remediation == "Pass timeout=."
+
+
+def test_matched_text_sliced_by_bytes_with_multibyte_prefix(scanner: Scanner) -> None:
+    src = 'x = "é€"; requests.get(u)\n'.encode()
+    (f,) = scanner.scan({"m.py": src}).findings
+    assert f.matched == "requests.get(u)"
+    assert f.start.col == len('x = "é€"; '.encode()) + 1  # Semgrep's col is in bytes
+
+
+def test_normalise_rule_id_strips_config_prefix() -> None:
+    assert normalise_rule_id("tmp.x.semgrep-rules.exception-handling.bare", "exception-handling") == (
+        "exception-handling.bare"
+    )
+    assert normalise_rule_id("semgrep-rules.hardcoded-info.tmp-path", None) == "hardcoded-info.tmp-path"
+
+
+def _changed(path: str, added: set[int], hunks: list[tuple[int, int]]) -> ChangedFile:
+    return ChangedFile(path=path, added=frozenset(added), hunks=hunks)
+
+
+def test_filter_keeps_finding_spanning_added_and_old_lines(scanner: Scanner) -> None:
+    res = scanner.scan({"a.py": SRC})
+    bare = [f for f in res.findings if f.rule_id == "exception-handling.t-bare-except"]
+    assert bare[0].start.line == 6 and bare[0].end.line == 9
+    # Only line 9 (inside the try statement's range) was added; lines 6-8 are old.
+    files = {"a.py": _changed("a.py", {9}, [(6, 10)])}
+    kept = filter_findings(res.findings, files, FilterMode.ADDED)
+    assert rules_of(kept) == ["exception-handling.t-bare-except"]
+
+
+def test_filter_drops_findings_entirely_on_old_lines(scanner: Scanner) -> None:
+    res = scanner.scan({"a.py": SRC})
+    files = {"a.py": _changed("a.py", {2, 3}, [(1, 4)])}
+    assert filter_findings(res.findings, files, FilterMode.ADDED) == []
+    # diff_context keeps findings in a hunk even on context lines; file keeps all.
+    files = {"a.py": _changed("a.py", {2}, [(1, 7)])}
+    assert rules_of(filter_findings(res.findings, files, FilterMode.DIFF_CONTEXT)) == [
+        "exception-handling.t-bare-except",
+        "network-api-errors.t-timeout",
+    ]
+    assert len(filter_findings(res.findings, files, FilterMode.FILE)) == 4
+    # A file not in the change: nothing.
+    assert filter_findings(res.findings, {}, FilterMode.FILE) == []
+
+
+def test_suggestions_verified_broken_and_ineffective_fixes_dropped(scanner: Scanner) -> None:
+    res = scanner.scan({"a.py": SRC})
+    n = attach_suggestions(res.findings, {"a.py": SRC}, scanner)
+    by_rule = {f.rule_id: f for f in res.findings}
+    assert n == 2
+    # A fix that breaks syntax (`eval(code` ) is dropped.
+    assert by_rule["input-validation.t-eval-broken-fix"].suggestion is None
+    # A fix after which the rule still fires (`exec((code))`) is dropped.
+    assert by_rule["input-validation.t-exec-unverified-fix"].suggestion is None
+    t = by_rule["network-api-errors.t-timeout"].suggestion
+    assert t is not None and (t.start_line, t.end_line) == (5, 5)
+    assert t.replacement == "    resp = requests.get(url, timeout=30)"
+    bare = by_rule["exception-handling.t-bare-except"].suggestion
+    assert bare is not None and (bare.start_line, bare.end_line) == (6, 9)
+    assert bare.replacement.splitlines()[2] == "    except Exception:"
+    # Applying each suggestion as whole lines gives a file that parses.
+    lines = SRC.decode().splitlines()
+    for s in (t, bare):
+        new = lines[: s.start_line - 1] + s.replacement.split("\n") + lines[s.end_line :]
+        ast.parse("\n".join(new))
+
+
+def test_no_two_suggestions_on_one_line(scanner: Scanner) -> None:
+    src = b"import requests\nrequests.get(a); requests.get(b)\n"
+    res = scanner.scan({"b.py": src})
+    attach_suggestions(res.findings, {"b.py": src}, scanner)
+    assert len(res.findings) == 2
+    assert sum(f.suggestion is not None for f in res.findings) == 1
+
+
+def test_fingerprints_stable_under_line_moves(scanner: Scanner) -> None:
+    moved = b"# a new header comment\n\n\n" + SRC.replace(b"import requests\n", b"import requests\nimport os\n")
+    a = {f.rule_id: f.fingerprint for f in scanner.scan({"a.py": SRC}).findings}
+    b = {f.rule_id: f.fingerprint for f in scanner.scan({"a.py": moved}).findings}
+    assert a == b and len(set(a.values())) == 4
+    # Same text twice in one file: distinct fingerprints by occurrence.
+    twice = b"import requests\nrequests.get(u)\nrequests.get(u)\n"
+    fps = [f.fingerprint for f in scanner.scan({"t.py": twice}).findings]
+    assert len(fps) == 2 and fps[0] != fps[1]
+    # Another path: another fingerprint.
+    c = {f.rule_id: f.fingerprint for f in scanner.scan({"other.py": SRC}).findings}
+    assert set(c.values()).isdisjoint(a.values())
+
+
+def test_review_anchors_caps_and_dedupes(scanner: Scanner) -> None:
+    res = scanner.scan({"a.py": SRC})
+    attach_suggestions(res.findings, {"a.py": SRC}, scanner)
+    files = {"a.py": _changed("a.py", set(range(1, 15)), [(1, 14)])}
+    review = build_review(res.findings, files, max_comments=2)
+    assert len(review.comments) == 2 and len(review.overflow) == 2
+    # ERROR findings come first.
+    assert all(c.rule_id.startswith("input-validation") for c in review.comments)
+    assert "2 more finding(s) not posted inline" in review.summary
+    for c in review.comments:
+        assert c.rule_id in c.body and "nosemgrep" in c.body
+    again = build_review(res.findings, files, posted_fingerprints=[c.fingerprint for c in review.comments])
+    assert {c.rule_id for c in again.comments}.isdisjoint({c.rule_id for c in review.comments})
+    assert "already commented" in again.summary
+
+
+def test_comment_spans_stay_inside_one_hunk(scanner: Scanner) -> None:
+    res = scanner.scan({"a.py": SRC})
+    attach_suggestions(res.findings, {"a.py": SRC}, scanner)
+    # The bare-except statement spans lines 6-9, but hunks split at 7/8.
+    files = {"a.py": _changed("a.py", {6, 9}, [(4, 7), (8, 10)])}
+    review = build_review(res.findings, files)
+    (c,) = [c for c in review.comments if c.rule_id == "exception-handling.t-bare-except"]
+    assert (c.start_line, c.end_line) == (6, 7)
+    assert c.suggestion is None  # its fix spans 6-9: it cannot replace only the commented lines
+    assert "How to fix: Catch a specific exception." in c.body
+
+
+def test_file_mode_findings_outside_hunks_go_to_summary(scanner: Scanner) -> None:
+    res = scanner.scan({"a.py": SRC})
+    files = {"a.py": _changed("a.py", {2}, [(1, 3)])}
+    review = build_review(res.findings, files, mode=FilterMode.FILE)
+    assert review.comments == [] and len(review.overflow) == 4
+
+
+def test_cache_makes_rescan_free_and_is_keyed_by_content(cached_scanner: Scanner) -> None:
+    first = cached_scanner.scan({"a.py": SRC})
+    second = cached_scanner.scan({"a.py": SRC})
+    assert first.cache_hits == 0 and second.cache_hits == 1
+    assert [f.model_dump() for f in first.findings] == [f.model_dump() for f in second.findings]
+    third = cached_scanner.scan({"a.py": SRC + b"eval(x)\n"})
+    assert third.cache_hits == 0 and len(third.findings) == 5
