@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 from unidiff import PatchSet  # type: ignore[attr-defined]
 from unidiff.errors import UnidiffParseError
 
 from bot.models import ChangedFile, FileStatus
+from bot.paths import UnsafePathError, safe_relpath
+
+__all__ = ["DiffError", "UnsafePathError", "parse_diff", "safe_relpath"]
 
 
 class DiffError(ValueError):
     """The diff text cannot be parsed."""
-
-
-class UnsafePathError(ValueError):
-    """A path would escape the repository (absolute, `..`, NUL, empty)."""
 
 
 _OCTAL = re.compile(rb"\\([0-7]{3})")
@@ -32,19 +30,6 @@ def _unquote_git(path: str) -> str:
     for k, v in _ESCAPES.items():
         raw = raw.replace(k, v)
     return raw.decode("utf-8", "replace")
-
-
-def safe_relpath(path: str) -> str:
-    """Normalise a repo-relative path, refusing anything that could leave the repo."""
-    if not path or "\x00" in path:
-        raise UnsafePathError(f"invalid path {path!r}")
-    p = path.replace("\\", "/")
-    if p.startswith("/") or re.match(r"^[A-Za-z]:", p):
-        raise UnsafePathError(f"absolute path not allowed: {path!r}")
-    parts = [s for s in p.split("/") if s not in ("", ".")]
-    if not parts or any(s == ".." for s in parts):
-        raise UnsafePathError(f"path escapes the repository: {path!r}")
-    return posixpath.join(*parts)
 
 
 def _strip_prefix(path: str | None) -> str | None:

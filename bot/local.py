@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.diff import UnsafePathError, parse_diff, safe_relpath
 from bot.models import ChangedFile, FileStatus, SkippedFile
-from bot.paths import DEFAULT_EXCLUDES, is_excluded
+from bot.paths import DEFAULT_EXCLUDES, UnsafePathError, is_excluded, safe_relpath
 
 # Files above this are not even read into memory; the scanner's own limit is lower.
 _READ_CAP = 64 << 20
@@ -46,6 +45,8 @@ def read_inside(root: Path, rel: str, max_bytes: int = _READ_CAP) -> bytes | str
 
 
 def from_diff(diff_text: str | bytes, repo: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> LocalChange:
+    from bot.diff import parse_diff  # unidiff is only needed for diffs
+
     change = LocalChange()
     excludes = tuple(excludes)
     for cf in parse_diff(diff_text):

@@ -18,6 +18,15 @@ DEFECT_CLASSES: tuple[str, ...] = (
 SECRET_CLASSES: frozenset[str] = frozenset({"hardcoded-info", "sensitive-logging"})
 
 
+class _Model(BaseModel):
+    # Schemas are built on first use, not at import: `reviewbot scan` starts faster.
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(defer_build=True, frozen=True)
+
+
 class Severity(StrEnum):
     ERROR = "ERROR"
     WARNING = "WARNING"
@@ -42,10 +51,8 @@ class FilterMode(StrEnum):
     FILE = "file"
 
 
-class ChangeRef(BaseModel):
+class ChangeRef(_Frozen):
     """One change on a platform; `key` identifies it across pushes."""
-
-    model_config = ConfigDict(frozen=True)
 
     platform: str
     host: str
@@ -59,7 +66,7 @@ class ChangeRef(BaseModel):
         return f"{self.platform}:{self.host}:{self.project}:{self.number}"
 
 
-class ChangedFile(BaseModel):
+class ChangedFile(_Model):
     """A file touched by a change, as seen on the new side."""
 
     path: str
@@ -80,15 +87,13 @@ class ChangedFile(BaseModel):
         return None
 
 
-class Position(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Position(_Frozen):
     line: int
     col: int  # 1-based byte column, as Semgrep reports it
     offset: int  # byte offset into the file
 
 
-class Suggestion(BaseModel):
+class Suggestion(_Model):
     """Whole replacement lines for start_line..end_line; exists only once verified (§6)."""
 
     start_line: int
@@ -96,7 +101,7 @@ class Suggestion(BaseModel):
     replacement: str  # the new lines joined by "\n", no trailing newline; "" deletes the lines
 
 
-class Finding(BaseModel):
+class Finding(_Model):
     rule_id: str
     defect_class: str
     severity: Severity
@@ -116,12 +121,12 @@ class Finding(BaseModel):
         return range(self.start.line, self.end.line + 1)
 
 
-class SkippedFile(BaseModel):
+class SkippedFile(_Model):
     path: str
     reason: str
 
 
-class ScanResult(BaseModel):
+class ScanResult(_Model):
     findings: list[Finding] = Field(default_factory=list)
     files_scanned: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
@@ -130,7 +135,7 @@ class ScanResult(BaseModel):
     cache_hits: int = 0
 
 
-class ReviewComment(BaseModel):
+class ReviewComment(_Model):
     path: str
     start_line: int
     end_line: int
@@ -140,7 +145,7 @@ class ReviewComment(BaseModel):
     suggestion: Suggestion | None = None
 
 
-class Review(BaseModel):
+class Review(_Model):
     comments: list[ReviewComment] = Field(default_factory=list)
     # Findings kept on changed lines but not posted inline (over the cap, or not anchorable).
     overflow: list[Finding] = Field(default_factory=list)

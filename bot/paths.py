@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
+
+
+class UnsafePathError(ValueError):
+    """A path would escape the repository (absolute, `..`, NUL, empty)."""
+
+
+def safe_relpath(path: str) -> str:
+    """Normalise a repo-relative path, refusing anything that could leave the repo."""
+    if not path or "\x00" in path:
+        raise UnsafePathError(f"invalid path {path!r}")
+    p = path.replace("\\", "/")
+    if p.startswith("/") or re.match(r"^[A-Za-z]:", p):
+        raise UnsafePathError(f"absolute path not allowed: {path!r}")
+    parts = [s for s in p.split("/") if s not in ("", ".")]
+    if not parts or any(s == ".." for s in parts):
+        raise UnsafePathError(f"path escapes the repository: {path!r}")
+    return posixpath.join(*parts)
+
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     "vendor/*",

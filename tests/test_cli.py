@@ -29,8 +29,13 @@ diff --git a/pkg/mod.py b/pkg/mod.py
 def run(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ, REVIEWBOT_CACHE_DIR=str(cwd / ".cache"), REVIEWBOT_RULES_DIR=str(FIXTURES / "rules"))
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "scan", *args], cwd=cwd, env=env, input=stdin,
-        capture_output=True, timeout=120, check=False,
+        [sys.executable, "-m", "bot.cli", "scan", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -49,8 +54,19 @@ def test_diff_on_stdin_reports_only_changed_lines_as_json(repo: Path) -> None:
     assert f["rule_id"] == "network-api-errors.t-timeout" and f["line"] == 6 and f["path"] == "pkg/mod.py"
     assert f["col"] == 12 and f["end_col"] == 27
     assert f["suggestion"] == {"start_line": 6, "end_line": 6, "replacement": "    return requests.get(u, timeout=30)"}
-    assert set(f) == {"rule_id", "defect_class", "severity", "path", "line", "end_line", "col", "end_col",
-                      "message", "fingerprint", "suggestion"}
+    assert set(f) == {
+        "rule_id",
+        "defect_class",
+        "severity",
+        "path",
+        "line",
+        "end_line",
+        "col",
+        "end_col",
+        "message",
+        "fingerprint",
+        "suggestion",
+    }
     assert out["stats"]["files_scanned"] == 1 and out["stats"]["findings"] == 1
 
 
