@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus  # noqa: E402
+import corpus
 
 BIN = Path(sys.executable).parent
 CLASSES = ("exception-handling", "sensitive-logging", "network-api-errors", "input-validation",
