@@ -85,6 +85,17 @@ def rule_files(rules_dir: Path) -> list[Path]:
     return sorted(p for p in rules_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+_RULE_ID = re.compile(r"^\s*-\s+id:\s*['\"]?([\w.-]+)", re.M)
+
+
+def rule_ids(rules_dir: Path) -> list[str]:
+    """Rule ids declared in the rule files (our rules put `- id:` first in each rule)."""
+    ids: list[str] = []
+    for p in rule_files(rules_dir):
+        ids += _RULE_ID.findall(p.read_text("utf-8"))
+    return ids
+
+
 def ruleset_digest(rules_dir: Path) -> str:
     h = hashlib.sha256()
     for p in rule_files(rules_dir):
@@ -143,11 +154,21 @@ class Scanner:
         self.semgrep_bin = semgrep_bin
         self.digest = ruleset_digest(self.rules_dir)
         self.version = semgrep_version()
+        self.rule_ids = rule_ids(self.rules_dir)
 
     # -- public -------------------------------------------------------------------------
-    def scan(self, files: Mapping[str, bytes]) -> ScanResult:
-        """Scan `files` (safe relative path → content).  Never raises for a bad file."""
+    def scan(self, files: Mapping[str, bytes], only_rules: Iterable[str] | None = None) -> ScanResult:
+        """Scan `files` (safe relative path → content).  Never raises for a bad file.
+
+        `only_rules` limits the run to those rule ids (used to verify fixes cheaply).
+        """
         t0 = time.monotonic()
+        excluded: list[str] = []
+        digest = self.digest
+        if only_rules is not None:
+            wanted = set(only_rules)
+            excluded = [r for r in self.rule_ids if r not in wanted]
+            digest = hashlib.sha256((self.digest + "|" + ",".join(sorted(wanted))).encode()).hexdigest()[:16]
         result = ScanResult()
         todo: dict[str, bytes] = {}
         raw: dict[str, _Raw] = {}
@@ -158,7 +179,7 @@ class Scanner:
                 result.skipped.append(SkippedFile(path=path, reason=reason))
                 continue
             if self.cache is not None:
-                key = FindingsCache.key(content, path, self.digest, self.version)
+                key = FindingsCache.key(content, path, digest, self.version)
                 keys[path] = key
                 cached = self.cache.get(key)
                 if cached is not None:
@@ -167,7 +188,7 @@ class Scanner:
                     continue
             todo[path] = content
         if todo:
-            fresh = self._run_semgrep(todo)
+            fresh = self._run_semgrep(todo, excluded)
             for path, r in fresh.items():
                 raw[path] = r
                 if self.cache is not None and not r.errors:
@@ -182,7 +203,7 @@ class Scanner:
         return result
 
     # -- semgrep ------------------------------------------------------------------------
-    def command(self, targets: Iterable[str]) -> list[str]:
+    def command(self, targets: Iterable[str], exclude_rules: Iterable[str] = ()) -> list[str]:
         cmd = [
             find_semgrep(self.semgrep_bin),
             "scan",
@@ -200,9 +221,11 @@ class Scanner:
         ]
         if self.limits.jobs:
             cmd += ["--jobs", str(self.limits.jobs)]
+        for rule in exclude_rules:
+            cmd += ["--exclude-rule", rule]
         return [*cmd, "--", *targets]
 
-    def _run_semgrep(self, files: Mapping[str, bytes]) -> dict[str, _Raw]:
+    def _run_semgrep(self, files: Mapping[str, bytes], exclude_rules: list[str]) -> dict[str, _Raw]:
         out: dict[str, _Raw] = {p: _Raw() for p in files}
         deadline = time.monotonic() + self.limits.run_timeout_s
         env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off")
@@ -223,7 +246,7 @@ class Scanner:
                     raise ScanError(f"scan exceeded the {self.limits.run_timeout_s:g} s wall-clock limit")
                 try:
                     proc = subprocess.run(
-                        self.command(chunk),
+                        self.command(chunk, exclude_rules),
                         cwd=root,
                         env=env,
                         capture_output=True,

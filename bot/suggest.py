@@ -97,7 +97,8 @@ def attach_suggestions(findings: list[Finding], contents: Mapping[str, bytes], s
             cands.append(c)
     if not cands:
         return 0
-    rescan = scanner.scan({c.verify_path: c.fixed for c in cands})
+    fired = {c.finding.rule_id for c in cands}
+    rescan = scanner.scan({c.verify_path: c.fixed for c in cands}, only_rules=fired)
     still: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for rf in rescan.findings:
         still.setdefault((rf.path, rf.rule_id), []).append((rf.start.offset, rf.end.offset))

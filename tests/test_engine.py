@@ -176,3 +176,10 @@ def test_cache_makes_rescan_free_and_is_keyed_by_content(cached_scanner: Scanner
     assert [f.model_dump() for f in first.findings] == [f.model_dump() for f in second.findings]
     third = cached_scanner.scan({"a.py": SRC + b"eval(x)\n"})
     assert third.cache_hits == 0 and len(third.findings) == 5
+
+
+def test_only_rules_limits_the_run_and_keys_the_cache(cached_scanner: Scanner) -> None:
+    only = cached_scanner.scan({"a.py": SRC}, only_rules={"network-api-errors.t-timeout"})
+    assert rules_of(only.findings) == ["network-api-errors.t-timeout"]
+    full = cached_scanner.scan({"a.py": SRC})
+    assert full.cache_hits == 0 and len(full.findings) == 4
