@@ -85,6 +85,79 @@ def _rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _settings(args: argparse.Namespace) -> object:
+    from bot.config import load_settings
+
+    try:
+        return load_settings(args.config)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"reviewbot: bad configuration: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from exc
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from aiohttp import web
+
+    from bot.config import Settings
+    from bot.web.app import create_app
+
+    settings = _settings(args)
+    assert isinstance(settings, Settings)
+    if args.host:
+        settings.server.host = args.host
+    if args.port is not None:
+        settings.server.port = args.port
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    web.run_app(
+        app, host=settings.server.host, port=settings.server.port, print=None, access_log=None, handle_signals=True
+    )
+    return EXIT_OK
+
+
+def _recheck(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.config import Settings
+    from bot.intake import Intake, JobSpec
+    from bot.models import ChangeRef
+    from bot.store import Store
+
+    settings = _settings(args)
+    assert isinstance(settings, Settings)
+    project, sep, number = args.ref.rpartition("#")
+    if args.platform != "github" or not sep or not number.isdigit() or "/" not in project:
+        print("reviewbot: ref must look like owner/repo#123 (GitHub)", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.platforms.github_events import api_host
+
+    ref = ChangeRef(platform="github", host=api_host(settings.github.api_url), project=project, number=int(number))
+
+    async def run() -> int:
+        store = Store(settings.store.database_url)
+        await store.create_all()
+        import uuid
+
+        spec = JobSpec(
+            change_key=ref.key,
+            platform="github",
+            ref=ref.model_dump(mode="json"),
+            reason="recheck",
+            requested_by=args.user,
+        )
+        intake = Intake(store)
+        acc = await intake.submit(f"cli:{uuid.uuid4()}", "recheck", spec)
+        await intake.stop()
+        await store.close()
+        assert acc.job is not None
+        print(f"recheck of {ref.key} queued as job {acc.job.job_id}" + (" (coalesced)" if acc.job.coalesced else ""))
+        return EXIT_OK
+
+    return asyncio.run(run())
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bot import __version__
 
@@ -110,6 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--rules", help="rules directory (default: semgrep-rules/ or REVIEWBOT_RULES_DIR)")
     sc.add_argument("--max-file-bytes", type=int, default=1 << 20, help="skip larger files (default 1 MiB)")
     sc.set_defaults(func=_scan)
+
+    se = sub.add_parser("serve", help="webhook server with embedded queue and workers")
+    se.add_argument("--config", help="TOML settings file (default: REVIEWBOT_CONFIG)")
+    se.add_argument("--host")
+    se.add_argument("--port", type=int)
+    se.set_defaults(func=_serve)
+
+    rc = sub.add_parser("recheck", help="queue a recheck of a change (picked up by `serve`)")
+    rc.add_argument("platform", choices=["github"])
+    rc.add_argument("ref", help="owner/repo#number")
+    rc.add_argument("--config")
+    rc.add_argument("--user", default=None, help="who asked (shown in the reply)")
+    rc.set_defaults(func=_recheck)
 
     ru = sub.add_parser("rules", help="list the rules or run their Semgrep tests")
     ru.add_argument("action", choices=["list", "test"])

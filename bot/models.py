@@ -60,6 +60,8 @@ class ChangeRef(_Frozen):
     number: int
     revision: str = ""
     patchset: int | None = None
+    # Platform details the adapter needs again later (e.g. the GitHub App installation id).
+    meta: dict[str, str] = Field(default_factory=dict)
 
     @property
     def key(self) -> str:

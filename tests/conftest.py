@@ -24,3 +24,21 @@ def scanner(engine_rules: Path) -> Scanner:
 @pytest.fixture
 def cached_scanner(engine_rules: Path, tmp_path: Path) -> Scanner:
     return Scanner(engine_rules, cache=FindingsCache(tmp_path / "cache"))
+
+
+@pytest.fixture
+async def aiohttp_client():
+    """Start an aiohttp app on loopback and return a test client for it."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    clients = []
+
+    async def make(app):
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        await c.close()

@@ -1,0 +1,257 @@
+"""review_change(): fetch → scan → filter → suggest → review → post → record, for any platform."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.models import ChangeRef, FilterMode, Finding, ReviewComment, ScanResult
+from bot.platforms.base import FetchedChange, Platform, PostedComment, review_marker
+from bot.review import build_review, filter_findings, shown_text
+from bot.scan import Scanner
+from bot.store import CommentRow, FindingRow, PostedReview, Run, Store
+from bot.suggest import attach_suggestions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOutcome:
+    outcome: str
+    revision: str = ""
+    comments_posted: int = 0
+    resolved: int = 0
+    findings: int = 0
+    new_findings: int = 0
+    review_id: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, store: Store, scanner: Scanner) -> None:
+        self.settings = settings
+        self.store = store
+        self.scanner = scanner
+
+    async def review_change(
+        self,
+        platform: Platform,
+        ref: ChangeRef,
+        *,
+        reason: str = "auto",
+        job_id: int | None = None,
+        requested_by: str | None = None,
+    ) -> RunOutcome:
+        t0 = time.monotonic()
+        fetched = await platform.fetch_change(ref)
+        ref = fetched.ref
+        fetch_s = time.monotonic() - t0
+        if not fetched.open:
+            return RunOutcome("closed", ref.revision)
+        ruleset = self.scanner.digest
+        marker = review_marker(ref.revision, ruleset)
+        if reason == "auto" and await self._already_posted(ref, ruleset):
+            return RunOutcome("already-posted", ref.revision)
+
+        run = await self._start_run(ref, ruleset, reason, job_id)
+        t1 = time.monotonic()
+        result = await asyncio.to_thread(self.scanner.scan, fetched.contents)
+        mode = FilterMode(self.settings.review.filter_mode)
+        kept = filter_findings(result.findings, fetched.files, mode)
+        await asyncio.to_thread(attach_suggestions, kept, fetched.contents, self.scanner)
+        scan_s = time.monotonic() - t1
+
+        t2 = time.monotonic()
+        posted = await platform.posted_comments(ref)
+        review = build_review(
+            kept,
+            fetched.files,
+            mode=mode,
+            max_comments=self.settings.review.max_comments,
+            posted_fingerprints=[p.fingerprint for p in posted],
+            skipped=fetched.skipped + result.skipped,
+        )
+        if fetched.notes:
+            review.summary += "\n\n" + "\n".join(fetched.notes)
+        if result.errors:
+            review.summary += "\n\nSome files could not be fully analysed:\n" + "\n".join(
+                f"- {e}" for e in result.errors[:20]
+            )
+        out = RunOutcome("reviewed", ref.revision, findings=len(kept), new_findings=len(review.comments))
+        wants_post = bool(review.comments) or bool(review.overflow and reason == "auto")
+        wants_post = wants_post or (self.settings.review.summary_when_clean and reason == "auto")
+        if wants_post:
+            existing = await platform.find_review(ref, marker) if reason == "auto" else None
+            if existing is not None:
+                out.review_id, out.outcome = existing, "already-posted"
+            else:
+                out.review_id = await platform.post_review(ref, review, marker)
+                out.comments_posted = len(review.comments)
+        # Threads whose finding is gone: resolve them.
+        current = {f.fingerprint for f in result.findings}
+        unscanned = {s.path for s in result.skipped} | {e.split(":", 1)[0] for e in result.errors}
+        gone = [p for p in posted if not p.resolved and p.fingerprint not in current and p.path not in unscanned]
+        if gone:
+            out.resolved = await platform.resolve(ref, gone, ref.revision)
+        if reason == "recheck":
+            await platform.reply(ref, self._recheck_reply(ref, out, requested_by))
+        post_s = time.monotonic() - t2
+        await self._record(
+            run,
+            ref,
+            ruleset,
+            reason,
+            out,
+            kept,
+            review.comments,
+            result,
+            fetched,
+            gone,
+            fetch_s=fetch_s,
+            scan_s=scan_s,
+            post_s=post_s,
+        )
+        log.info(
+            "%s %s: %s, %d finding(s), %d comment(s), %d resolved",
+            ref.key,
+            ref.revision[:12],
+            out.outcome,
+            out.findings,
+            out.comments_posted,
+            out.resolved,
+        )
+        return out
+
+    @staticmethod
+    def _recheck_reply(ref: ChangeRef, out: RunOutcome, who: str | None) -> str:
+        by = f" (requested by @{who})" if who else ""
+        return (
+            f"reviewbot rechecked {ref.revision[:12]}{by}: {out.findings} finding(s) on changed lines, "
+            f"{out.comments_posted} new comment(s), {out.resolved} thread(s) resolved."
+        )
+
+    async def _already_posted(self, ref: ChangeRef, ruleset: str) -> bool:
+        async with self.store.session() as s:
+            row = (
+                await s.execute(
+                    select(PostedReview.id).where(
+                        PostedReview.change_key == ref.key,
+                        PostedReview.revision == ref.revision,
+                        PostedReview.ruleset == ruleset,
+                    )
+                )
+            ).first()
+        return row is not None
+
+    async def _start_run(self, ref: ChangeRef, ruleset: str, reason: str, job_id: int | None) -> int:
+        async with self.store.session() as s, s.begin():
+            run = Run(
+                job_id=job_id,
+                platform=ref.platform,
+                project=ref.project,
+                change_key=ref.key,
+                revision=ref.revision,
+                ruleset=ruleset,
+                reason=reason,
+            )
+            s.add(run)
+            await s.flush()
+            return run.id
+
+    async def _record(
+        self,
+        run_id: int,
+        ref: ChangeRef,
+        ruleset: str,
+        reason: str,
+        out: RunOutcome,
+        kept: list[Finding],
+        comments: list[ReviewComment],
+        result: ScanResult,
+        fetched: FetchedChange,
+        gone: list[PostedComment],
+        *,
+        fetch_s: float,
+        scan_s: float,
+        post_s: float,
+    ) -> None:
+        commented = {c.fingerprint for c in comments}
+        async with self.store.session() as s, s.begin():
+            run = await s.get(Run, run_id)
+            assert run is not None
+            run.finished_at = time.time()
+            run.outcome = out.outcome
+            run.files_scanned = result.files_scanned
+            run.files_skipped = len(result.skipped) + len(fetched.skipped)
+            run.findings_total = len(kept)
+            run.comments_posted = out.comments_posted
+            run.suggestions = sum(1 for c in comments if c.suggestion is not None)
+            run.resolved = out.resolved
+            run.fetch_s, run.scan_s, run.post_s = round(fetch_s, 3), round(scan_s, 3), round(post_s, 3)
+            for f in kept:
+                s.add(
+                    FindingRow(
+                        run_id=run_id,
+                        rule_id=f.rule_id,
+                        defect_class=f.defect_class,
+                        severity=f.severity.value,
+                        path=f.path,
+                        line=f.start.line,
+                        fingerprint=f.fingerprint,
+                        snippet=shown_text(f)[:200],
+                        on_changed_line=True,
+                        commented=f.fingerprint in commented and out.comments_posted > 0,
+                        suggested=f.suggestion is not None,
+                    )
+                )
+            if out.review_id is not None and reason == "auto":
+                exists = (
+                    await s.execute(
+                        select(PostedReview.id).where(
+                            PostedReview.change_key == ref.key,
+                            PostedReview.revision == ref.revision,
+                            PostedReview.ruleset == ruleset,
+                        )
+                    )
+                ).first()
+                if exists is None:
+                    s.add(
+                        PostedReview(
+                            change_key=ref.key, revision=ref.revision, ruleset=ruleset, review_id=out.review_id
+                        )
+                    )
+            if out.comments_posted:
+                for c in comments:
+                    row = (
+                        await s.execute(
+                            select(CommentRow).where(
+                                CommentRow.change_key == ref.key, CommentRow.fingerprint == c.fingerprint
+                            )
+                        )
+                    ).scalar_one_or_none()
+                    if row is None:
+                        s.add(
+                            CommentRow(
+                                change_key=ref.key,
+                                fingerprint=c.fingerprint,
+                                rule_id=c.rule_id,
+                                path=c.path,
+                                line=c.end_line,
+                                revision=ref.revision,
+                            )
+                        )
+            for p in gone:
+                row = (
+                    await s.execute(
+                        select(CommentRow).where(
+                            CommentRow.change_key == ref.key, CommentRow.fingerprint == p.fingerprint
+                        )
+                    )
+                ).scalar_one_or_none()
+                if row is not None:
+                    row.state, row.resolved_at = "resolved", time.time()

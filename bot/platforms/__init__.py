@@ -1,0 +1,1 @@
+"""Platform adapters: each turns its events into jobs and posts reviews (DESIGN.md §1)."""

@@ -1,0 +1,210 @@
+"""Embedded durable job queue on the store (SQLite default) with in-process asyncio workers (§8).
+
+- One waiting job per change: a later push or recheck coalesces into it; a push while a job
+  for the change runs queues exactly one more.
+- A worker claims the oldest due job whose change has no running job.
+- Transient failures are retried with exponential backoff (or the platform's Retry-After).
+- Jobs left `running` by a crash are put back to `waiting` at start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import QueueSettings
+from bot.store import Job, Store
+
+log = logging.getLogger(__name__)
+
+
+class TransientError(Exception):
+    """Worth retrying later (5xx, timeouts, rate limits)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    job_id: int
+    coalesced: bool
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    change_key: str,
+    platform: str,
+    ref: dict[str, Any],
+    reason: str = "auto",
+    requested_by: str | None = None,
+) -> Enqueued:
+    """Add or coalesce the waiting job of a change, inside the caller's transaction."""
+    for _ in range(3):
+        waiting = (
+            await session.execute(select(Job).where(Job.change_key == change_key, Job.state == "waiting"))
+        ).scalar_one_or_none()
+        t = time.time()
+        if waiting is not None:
+            waiting.ref = ref
+            if reason == "recheck":
+                waiting.reason = "recheck"
+                waiting.requested_by = requested_by
+            waiting.updated_at = t
+            await session.flush()
+            return Enqueued(waiting.id, True)
+        job = Job(
+            change_key=change_key,
+            platform=platform,
+            ref=ref,
+            reason=reason,
+            requested_by=requested_by,
+            state="waiting",
+            run_after=t,
+            created_at=t,
+            updated_at=t,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(job)
+        except IntegrityError:
+            continue  # another writer created the waiting job first: coalesce into it
+        return Enqueued(job.id, False)
+    raise RuntimeError(f"could not enqueue a job for {change_key}")
+
+
+class JobQueue:
+    def __init__(self, store: Store, settings: QueueSettings | None = None) -> None:
+        self.store = store
+        self.settings = settings or QueueSettings()
+        self._wakeup = asyncio.Event()
+        self._claim_lock = asyncio.Lock()
+        self._stopping = False
+
+    def notify(self) -> None:
+        self._wakeup.set()
+
+    async def recover(self) -> int:
+        """Put jobs left running by a crash back in the queue."""
+        n = 0
+        async with self.store.session() as s, s.begin():
+            running = (await s.execute(select(Job).where(Job.state == "running"))).scalars().all()
+            for job in running:
+                other = (
+                    await s.execute(select(Job.id).where(Job.change_key == job.change_key, Job.state == "waiting"))
+                ).first()
+                job.state = "superseded" if other else "waiting"
+                job.run_after = time.time()
+                job.last_error = "interrupted by a restart"
+                n += 1
+        return n
+
+    async def claim(self) -> Job | None:
+        async with self._claim_lock, self.store.session() as s, s.begin():
+            busy = select(Job.change_key).where(Job.state == "running")
+            job = (
+                await s.execute(
+                    select(Job)
+                    .where(Job.state == "waiting", Job.run_after <= time.time(), Job.change_key.not_in(busy))
+                    .order_by(Job.run_after, Job.id)
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            if job is None:
+                return None
+            attempts = job.attempts + 1
+            res = await s.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.state == "waiting")
+                .values(state="running", attempts=attempts, updated_at=time.time())
+                .execution_options(synchronize_session=False)
+            )
+            if res.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+        job.state, job.attempts = "running", attempts
+        return job
+
+    async def finish(self, job_id: int, state: str = "done", error: str | None = None) -> None:
+        async with self.store.session() as s, s.begin():
+            await s.execute(
+                update(Job).where(Job.id == job_id).values(state=state, last_error=error, updated_at=time.time())
+            )
+
+    async def retry(self, job: Job, error: str, retry_after: float | None = None) -> str:
+        """Back to waiting after a delay; fails for good after max_attempts.  Returns the new state."""
+        if job.attempts >= self.settings.max_attempts:
+            await self.finish(job.id, "failed", error)
+            return "failed"
+        delay = min(self.settings.backoff_base_s * 2 ** (job.attempts - 1), self.settings.backoff_max_s)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        async with self.store.session() as s, s.begin():
+            other = (
+                await s.execute(select(Job).where(Job.change_key == job.change_key, Job.state == "waiting"))
+            ).scalar_one_or_none()
+            if other is not None:
+                # A newer request is already waiting: it will review the newest revision.
+                if job.reason == "recheck":
+                    other.reason = "recheck"
+                await s.execute(update(Job).where(Job.id == job.id).values(state="superseded", last_error=error))
+                return "superseded"
+            await s.execute(
+                update(Job)
+                .where(Job.id == job.id)
+                .values(state="waiting", run_after=time.time() + delay, last_error=error, updated_at=time.time())
+            )
+        return "waiting"
+
+    async def drop_waiting(self, change_key: str) -> int:
+        async with self.store.session() as s, s.begin():
+            res = await s.execute(
+                update(Job)
+                .where(Job.change_key == change_key, Job.state == "waiting")
+                .values(state="dropped", updated_at=time.time())
+            )
+            return int(res.rowcount)  # type: ignore[attr-defined]
+
+    async def counts(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        async with self.store.session() as s:
+            rows = (await s.execute(select(Job.state, func.count()).group_by(Job.state))).all()
+        return {state: int(n) for state, n in rows}
+
+    async def work(self, handler: Callable[[Job], Awaitable[None]], worker: int = 0) -> None:
+        """Worker loop: claim, run, finish/retry, until stop()."""
+        while not self._stopping:
+            job = await self.claim()
+            if job is None:
+                self._wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), self.settings.poll_interval_s)
+                continue
+            try:
+                await handler(job)
+            except TransientError as exc:
+                state = await self.retry(job, str(exc), exc.retry_after)
+                log.warning("job %s (%s) attempt %s: %s -> %s", job.id, job.change_key, job.attempts, exc, state)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.exception("job %s (%s) failed", job.id, job.change_key)
+                await self.finish(job.id, "failed", f"{type(exc).__name__}: {exc}")
+            else:
+                await self.finish(job.id, "done")
+            self._wakeup.set()  # a job for the same change may have become claimable
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wakeup.set()

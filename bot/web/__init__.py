@@ -1,0 +1,1 @@
+"""HTTP surface: webhooks, health, metrics, run listing (DESIGN.md §9)."""
