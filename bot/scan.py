@@ -7,6 +7,7 @@ with `semgrep scan --experimental` from that dir.  Results are cached per file b
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -153,7 +155,10 @@ class Scanner:
         self.limits = limits or ScanLimits()
         self.semgrep_bin = semgrep_bin
         self.digest = ruleset_digest(self.rules_dir)
-        self.version = semgrep_version()
+        # Results depend on Semgrep and on our own post-processing: both key the cache.
+        from bot import __version__
+
+        self.version = f"{semgrep_version()}+reviewbot-{__version__}"
         self.rule_ids = rule_ids(self.rules_dir)
 
     # -- public -------------------------------------------------------------------------
@@ -245,22 +250,31 @@ class Scanner:
                 if remaining <= 0:
                     raise ScanError(f"scan exceeded the {self.limits.run_timeout_s:g} s wall-clock limit")
                 try:
-                    proc = subprocess.run(
+                    proc = subprocess.Popen(
                         self.command(chunk, exclude_rules),
                         cwd=root,
                         env=env,
-                        capture_output=True,
-                        timeout=remaining,
-                        check=False,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
                     )
-                except subprocess.TimeoutExpired as exc:
-                    raise ScanError(f"scan exceeded the {self.limits.run_timeout_s:g} s wall-clock limit") from exc
                 except OSError as exc:
                     raise ScanError(f"cannot run semgrep: {exc}") from exc
+                # Semgrep's parser recovers from syntax errors silently: check with Python's own
+                # parser while Semgrep runs (another core), so the summary can say so.
+                for q in chunk:
+                    err = syntax_error(files[back[q]])
+                    if err:
+                        out[back[q]].errors.append(err)
                 try:
-                    data = json.loads(proc.stdout or b"{}")
+                    stdout, stderr = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
+                except subprocess.TimeoutExpired as exc:
+                    proc.kill()
+                    proc.communicate()
+                    raise ScanError(f"scan exceeded the {self.limits.run_timeout_s:g} s wall-clock limit") from exc
+                try:
+                    data = json.loads(stdout or b"{}")
                 except ValueError as exc:
-                    tail = proc.stderr.decode("utf-8", "replace")[-500:]
+                    tail = stderr.decode("utf-8", "replace")[-500:]
                     raise ScanError(f"semgrep exited {proc.returncode} without JSON: {tail}") from exc
                 if proc.returncode == 7 or any(e.get("type") == "Rule parse error" for e in data.get("errors", [])):
                     raise ScanError(f"semgrep rejected the rules: {data.get('errors')}")
@@ -280,6 +294,22 @@ class Scanner:
                             out[back[q]].errors.append(msg)
                         break
         return out
+
+
+def syntax_error(content: bytes) -> str | None:
+    """ "does not parse" message for Python source, or None."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(content)
+    except SyntaxError as exc:
+        v = sys.version_info
+        return (
+            f"does not parse as Python {v.major}.{v.minor} (line {exc.lineno}: {exc.msg}); findings may be incomplete"
+        )
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return f"does not parse as Python: {type(exc).__name__}"
+    return None
 
 
 def _describe_error(err: dict[str, Any]) -> str:

@@ -112,13 +112,13 @@ class GitHubPlatform:
             if self._integration is None:
                 self._integration = GithubIntegration(auth=app, **self._kwargs())
             token = self._integration.get_access_token(int(inst))
-            gh = Github(auth=Auth.Token(token.token), **self._kwargs())
+            gh = Github(auth=Auth.Token(token.token), lazy=True, **self._kwargs())
             # Installation tokens last an hour: renew well before.
             self._clients[inst] = (gh, time.time() + 45 * 60)
             return gh
         if self.settings.token is None:
             raise PlatformError("no GitHub credentials: set github.token or github.app_id + private_key_path")
-        gh = Github(auth=Auth.Token(self.settings.token.get_secret_value()), **self._kwargs())
+        gh = Github(auth=Auth.Token(self.settings.token.get_secret_value()), lazy=True, **self._kwargs())
         self._clients[inst] = (gh, float("inf"))
         return gh
 
@@ -147,7 +147,7 @@ class GitHubPlatform:
 
     def _fetch_change_sync(self, ref: ChangeRef) -> FetchedChange:
         gh = self.client(ref)
-        repo = gh.get_repo(ref.project, lazy=True)
+        repo = gh.get_repo(ref.project)
         pr = repo.get_pull(ref.number)
         new_ref = ref.model_copy(update={"revision": pr.head.sha})
         out = FetchedChange(ref=new_ref, open=pr.state == "open", draft=bool(pr.draft))
@@ -258,7 +258,7 @@ class GitHubPlatform:
 
     async def find_review(self, ref: ChangeRef, marker: str) -> str | None:
         def find() -> str | None:
-            pr = self.client(ref).get_repo(ref.project, lazy=True).get_pull(ref.number)
+            pr = self.client(ref).get_repo(ref.project).get_pull(ref.number)
             for r in pr.get_reviews():
                 if marker in (r.body or ""):
                     return str(r.id)
@@ -279,7 +279,7 @@ class GitHubPlatform:
         return await self._call(self._post_sync, ref, review, marker)
 
     def _post_sync(self, ref: ChangeRef, review: Review, marker: str) -> str:
-        repo = self.client(ref).get_repo(ref.project, lazy=True)
+        repo = self.client(ref).get_repo(ref.project)
         pr = repo.get_pull(ref.number)
         if pr.head.sha != ref.revision:
             log.info("%s moved from %s to %s while reviewing", ref.key, ref.revision[:12], pr.head.sha[:12])
@@ -316,7 +316,7 @@ class GitHubPlatform:
                     if exc.status >= 500:
                         raise
                     # No permission to resolve: say it instead.
-                    pr = pr or gh.get_repo(ref.project, lazy=True).get_pull(ref.number)
+                    pr = pr or gh.get_repo(ref.project).get_pull(ref.number)
                     pr.create_review_comment_reply(int(c.comment_id), f"Fixed in {revision[:12]}.")
                     n += 1
             return n
@@ -325,6 +325,6 @@ class GitHubPlatform:
 
     async def reply(self, ref: ChangeRef, text: str) -> None:
         def post() -> None:
-            self.client(ref).get_repo(ref.project, lazy=True).get_issue(ref.number).create_comment(text)
+            self.client(ref).get_repo(ref.project).get_issue(ref.number).create_comment(text)
 
         await self._call(post)
