@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.queue import Enqueued, enqueue
+from bot.queue import Enqueued, enqueue_many
 from bot.store import Delivery, Store
 
 log = logging.getLogger(__name__)
@@ -97,26 +97,25 @@ class Intake:
                 self.on_enqueued()
 
     async def _write(self, batch: list[_Item]) -> list[Accepted | Exception]:
-        out: list[Accepted | Exception] = []
+        """One transaction for the whole batch: a handful of statements whatever its size."""
         async with self.store.session() as s, s.begin():
             keys = [i.key for i in batch]
             seen = set((await s.execute(select(Delivery.key).where(Delivery.key.in_(keys)))).scalars())
-            for item in batch:
+            fresh: list[_Item] = []
+            dup: set[int] = set()
+            for n, item in enumerate(batch):
                 if item.key in seen:
-                    out.append(Accepted(duplicate=True))
-                    continue
-                seen.add(item.key)
-                job = None
-                if item.job is not None:
-                    j = item.job
-                    job = await enqueue(
-                        s,
-                        change_key=j.change_key,
-                        platform=j.platform,
-                        ref=j.ref,
-                        reason=j.reason,
-                        requested_by=j.requested_by,
-                    )
-                s.add(Delivery(key=item.key, kind=item.kind, job_id=job.job_id if job else None))
-                out.append(Accepted(duplicate=False, job=job))
-        return out
+                    dup.add(n)
+                else:
+                    seen.add(item.key)
+                    fresh.append(item)
+            with_job = [i for i in fresh if i.job is not None]
+            enq = await enqueue_many(s, [vars(i.job) for i in with_job if i.job is not None])
+            jobs = {id(i): e for i, e in zip(with_job, enq, strict=True)}
+            s.add_all(
+                [Delivery(key=i.key, kind=i.kind, job_id=jobs[id(i)].job_id if id(i) in jobs else None) for i in fresh]
+            )
+        return [
+            Accepted(duplicate=True) if n in dup else Accepted(duplicate=False, job=jobs.get(id(item)))
+            for n, item in enumerate(batch)
+        ]

@@ -84,6 +84,48 @@ async def enqueue(
     raise RuntimeError(f"could not enqueue a job for {change_key}")
 
 
+async def enqueue_many(session: AsyncSession, specs: list[dict[str, Any]]) -> list[Enqueued]:
+    """`enqueue` for a batch in a few statements (webhook bursts).  Each spec holds enqueue's
+    keyword arguments.  Raises IntegrityError if another writer raced us: retry one by one."""
+    keys = {sp["change_key"] for sp in specs}
+    waiting: dict[str, Job] = {}
+    if keys:
+        rows = await session.execute(select(Job).where(Job.change_key.in_(keys), Job.state == "waiting"))
+        waiting = {j.change_key: j for j in rows.scalars()}
+    existed = set(waiting)
+    t = time.time()
+    jobs: list[Job] = []
+    for sp in specs:
+        job = waiting.get(sp["change_key"])
+        if job is None:
+            job = Job(
+                change_key=sp["change_key"],
+                platform=sp["platform"],
+                ref=sp["ref"],
+                reason=sp.get("reason", "auto"),
+                requested_by=sp.get("requested_by"),
+                state="waiting",
+                run_after=t,
+                created_at=t,
+                updated_at=t,
+            )
+            session.add(job)
+            waiting[sp["change_key"]] = job
+        else:
+            job.ref = sp["ref"]
+            if sp.get("reason") == "recheck":
+                job.reason, job.requested_by = "recheck", sp.get("requested_by")
+            job.updated_at = t
+        jobs.append(job)
+    await session.flush()
+    out, first = [], set()
+    for sp, job in zip(specs, jobs, strict=True):
+        ck = sp["change_key"]
+        out.append(Enqueued(job.id, ck in existed or ck in first))
+        first.add(ck)
+    return out
+
+
 class JobQueue:
     def __init__(self, store: Store, settings: QueueSettings | None = None) -> None:
         self.store = store

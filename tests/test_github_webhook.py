@@ -184,3 +184,15 @@ async def test_healthz_metrics_and_runs(client) -> None:
     assert 'reviewbot_webhooks_total{outcome="accepted",platform="github"}' in text
     runs = await (await client.get("/api/runs")).json()
     assert runs["runs"] == [] and runs["jobs"][0]["state"] == "waiting"
+
+
+async def test_burst_of_pushes_to_one_pull_request_coalesces(client) -> None:
+    import asyncio
+
+    payloads = [gp.pull_request("synchronize", 5, head=f"{i:040d}") for i in range(20)]
+    resps = await asyncio.gather(*(post(client, "pull_request", p) for p in payloads))
+    assert all(r.status == 202 for r in resps)
+    bodies = [await r.json() for r in resps]
+    assert sum(not b["coalesced"] for b in bodies) == 1
+    (job,) = await jobs(client)
+    assert job.state == "waiting" and await deliveries(client) == 20
