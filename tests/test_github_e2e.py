@@ -97,3 +97,31 @@ async def test_clean_pull_request_summary_when_configured(aiohttp_client, tmp_pa
         await wait_until(lambda: fake.reviews(OWNER, NAME, 9), what="summary review")
         (review,) = fake.reviews(OWNER, NAME, 9)
         assert "no issues" in review.body and fake.review_comments(OWNER, NAME, 9) == []
+
+
+async def test_github_app_auth_with_token_renewal(aiohttp_client, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    pub = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    (tmp_path / "app.pem").write_bytes(pem)
+    fake = new_fake()
+    fake.add_app(4242, pub, slug="reviewbot")
+    fake.add_installation(77, 4242, OWNER)
+    async with fake:
+        settings = make_settings(tmp_path, fake.url)
+        settings.github.token = None
+        settings.github.app_id = 4242
+        settings.github.private_key_path = tmp_path / "app.pem"
+        client = await start_app(aiohttp_client, settings)
+        for n in (21, 22):
+            head = fake_sha(f"app{n}")
+            fake.add_pull(OWNER, NAME, n, head, fake_sha(f"appbase{n}"), [FileChange.modified("pkg/mod.py", OLD, V1)])
+            assert (await send(client, "pull_request", gp.pull_request("opened", n, head, installation=77))).status == 202
+            await wait_until(lambda n=n: fake.reviews(OWNER, NAME, n), what=f"review of #{n}")
+            (review,) = fake.reviews(OWNER, NAME, n)
+            assert review.user == "reviewbot[bot]"
+            fake.expire_installation_tokens()  # the next job must renew its token

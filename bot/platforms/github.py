@@ -78,8 +78,6 @@ class GitHubPlatform:
         self.review_settings = review or ReviewSettings()
         self._clients: dict[str, tuple[Github, float]] = {}
         self._integration: GithubIntegration | None = None
-        self._login: dict[str, str] = {}
-        self._fetch_sem = asyncio.Semaphore(8)
 
     # -- clients --------------------------------------------------------------------------
     def _kwargs(self) -> dict[str, Any]:
@@ -125,21 +123,20 @@ class GitHubPlatform:
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         try:
             return await asyncio.to_thread(fn, *args)
+        except GithubException as exc:
+            if exc.status == 401 and self.settings.app_id is not None:
+                # An installation token expired or was revoked early: fetch a new one next time.
+                self._clients.clear()
+                raise TransientError("GitHub rejected the installation token; renewing it") from exc
+            mapped = classify(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
         except Exception as exc:
             mapped = classify(exc)
             if mapped is exc:
                 raise
             raise mapped from exc
-
-    def _bot_login(self, ref: ChangeRef, gh: Github) -> str:
-        inst = ref.meta.get("installation_id", "")
-        if inst not in self._login:
-            if self.settings.app_id is not None:
-                app = self._integration.get_app() if self._integration else None
-                self._login[inst] = f"{app.slug}[bot]" if app is not None else ""
-            else:
-                self._login[inst] = gh.get_user().login
-        return self._login[inst]
 
     # -- reading --------------------------------------------------------------------------
     async def fetch_change(self, ref: ChangeRef) -> FetchedChange:
