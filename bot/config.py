@@ -80,6 +80,36 @@ class GitHubSettings(BaseModel):
         return base + "/graphql"
 
 
+OPENDEV_RECHECK = r"(?i)^(Patch Set [0-9]+:)?( [\w\\+-]*)*(\n\n)?\s*recheck"
+
+
+class GerritSettings(BaseModel):
+    url: str | None = None  # e.g. https://review.opendev.org
+    username: str | None = None
+    http_password: SecretStr | None = None
+    # Shared secret the webhooks plugin must send (`?token=` or basic auth password).
+    webhook_token: SecretStr | None = None
+    # stream-events over SSH (gerritlib); needs the Stream Events capability.
+    stream_events: bool = False
+    ssh_host: str | None = None  # default: the host of `url`
+    ssh_port: int = 29418
+    ssh_username: str | None = None  # default: `username`
+    ssh_keyfile: Path | None = None
+    ssh_known_hosts: Path | None = None  # refuse unknown host keys when set
+    keepalive_s: int = 30
+    reconnect_delay_s: float = 5.0
+    notify: Literal["NONE", "OWNER", "OWNER_REVIEWERS", "ALL"] = "OWNER"
+    fix_suggestions: bool = False  # needs the server's allow_fix_suggestions_in_comments experiment
+    vote_label: str | None = None  # e.g. "Verified" or "Code-Review"; none by default
+    vote_value: int = -1
+    vote_on: Literal["ERROR", "WARNING", "ANY"] = "ERROR"
+    recheck_regex: str = OPENDEV_RECHECK
+    ignore_users: list[str] = Field(default_factory=list)  # other bots' usernames
+    request_timeout_s: float = 30.0
+    not_found_retries: int = 3  # Gerrit is briefly inconsistent right after an event
+    not_found_delay_s: float = 2.0
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REVIEWBOT_", env_nested_delimiter="__", extra="ignore")
 
@@ -89,6 +119,7 @@ class Settings(BaseSettings):
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     github: GitHubSettings = Field(default_factory=GitHubSettings)
+    gerrit: GerritSettings = Field(default_factory=GerritSettings)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

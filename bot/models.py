@@ -144,6 +144,7 @@ class ReviewComment(_Model):
     body: str
     rule_id: str
     fingerprint: str
+    severity: Severity = Severity.WARNING
     suggestion: Suggestion | None = None
 
 

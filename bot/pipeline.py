@@ -83,8 +83,12 @@ class Pipeline:
                 f"- {e}" for e in result.errors[:20]
             )
         out = RunOutcome("reviewed", ref.revision, findings=len(kept), new_findings=len(review.comments))
-        wants_post = bool(review.comments) or bool(review.overflow and reason == "auto")
-        wants_post = wants_post or (self.settings.review.summary_when_clean and reason == "auto")
+        # New inline comments are always posted; a summary alone (overflow, or a clean change when
+        # configured) only on the first automatic review of a change, never again on later pushes.
+        first = reason == "auto" and not await self._change_reviewed(ref)
+        wants_post = bool(review.comments) or (
+            first and (bool(review.overflow) or self.settings.review.summary_when_clean)
+        )
         if wants_post:
             existing = await platform.find_review(ref, marker) if reason == "auto" else None
             if existing is not None:
@@ -146,6 +150,11 @@ class Pipeline:
                     )
                 )
             ).first()
+        return row is not None
+
+    async def _change_reviewed(self, ref: ChangeRef) -> bool:
+        async with self.store.session() as s:
+            row = (await s.execute(select(PostedReview.id).where(PostedReview.change_key == ref.key))).first()
         return row is not None
 
     async def _start_run(self, ref: ChangeRef, ruleset: str, reason: str, job_id: int | None) -> int:

@@ -123,6 +123,7 @@ def build_review(
                 body=comment_body(g),
                 rule_id=f.rule_id,
                 fingerprint=f.fingerprint,
+                severity=f.severity,
                 suggestion=sugg,
             )
         )

@@ -54,8 +54,84 @@ class Services:
             from bot.platforms.github import GitHubPlatform
 
             platforms = {"github": GitHubPlatform(settings.github, settings.review)}
+            if settings.gerrit.url:
+                from bot.platforms.gerrit import GerritPlatform
+
+                platforms["gerrit"] = GerritPlatform(settings.gerrit, settings.review)
         self.platforms = platforms
         self.workers: list[asyncio.Task[None]] = []
+        self.stream: Any = None
+        self.last_gerrit_event = time.time()
+
+    async def ingest_gerrit(self, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Store one Gerrit event (webhook or stream) and enqueue its job.  (HTTP status, body)."""
+        from bot.platforms.gerrit_events import decide, delivery_key
+
+        try:
+            decision = decide(event, self.settings.gerrit)
+        except (KeyError, TypeError, ValueError) as exc:
+            return 400, {"error": f"malformed {event.get('type', 'gerrit')} event: missing or invalid {exc}"}
+        created = event.get("eventCreatedOn")
+        if isinstance(created, (int, float, str)) and str(created).isdigit():
+            self.last_gerrit_event = max(self.last_gerrit_event, float(created))
+        job = None
+        if decision.ref is not None:
+            ref = decision.ref
+            job = JobSpec(
+                change_key=ref.key,
+                platform="gerrit",
+                ref=ref.model_dump(mode="json"),
+                reason=decision.reason,
+                requested_by=decision.requested_by,
+            )
+        accepted = await self.intake.submit(delivery_key(event), decision.kind or "gerrit", job)
+        if accepted.duplicate:
+            return 200, {"status": "duplicate"}
+        if decision.drop_waiting:
+            dropped = await self.queue.drop_waiting(decision.drop_waiting)
+            return 200, {"status": "ignored", "reason": decision.ignored, "dropped": dropped}
+        if decision.ignored:
+            return 200, {"status": "ignored", "reason": decision.ignored}
+        assert accepted.job is not None
+        return 202, {"status": "accepted", "job": accepted.job.job_id, "coalesced": accepted.job.coalesced}
+
+    async def gerrit_catch_up(self) -> int:
+        """After a stream (re)connection: enqueue open changes updated since the last event seen,
+        so patch sets uploaded while we were disconnected are still reviewed."""
+        from datetime import UTC, datetime
+
+        from bot.platforms.gerrit import GerritPlatform
+        from bot.platforms.gerrit_events import host_of
+
+        platform = self.platforms.get("gerrit")
+        if not isinstance(platform, GerritPlatform):
+            return 0
+        since = datetime.fromtimestamp(self.last_gerrit_event - 60, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        try:
+            changes = await platform.client.get(
+                "changes/", params={"q": f'status:open since:"{since}"', "o": "CURRENT_REVISION", "n": "500"}
+            )
+        except Exception:
+            log.exception("Gerrit catch-up query failed")
+            return 0
+        n = 0
+        for ch in changes or []:
+            rev = str(ch.get("current_revision") or "")
+            ps = (ch.get("revisions") or {}).get(rev, {}).get("_number")
+            ref = ChangeRef(
+                platform="gerrit",
+                host=host_of(self.settings.gerrit),
+                project=str(ch["project"]),
+                number=int(ch["_number"]),
+                revision=rev,
+                patchset=ps,
+            )
+            spec = JobSpec(change_key=ref.key, platform="gerrit", ref=ref.model_dump(mode="json"))
+            acc = await self.intake.submit(f"gerrit-catchup:{ref.key}:{rev}", "catch-up", spec)
+            n += 0 if acc.duplicate else 1
+        if n:
+            log.info("Gerrit catch-up after (re)connect: %d change(s) queued", n)
+        return n
 
     async def handle_job(self, job: Job) -> None:
         platform = self.platforms.get(job.platform)
@@ -80,11 +156,22 @@ class Services:
         if recovered:
             log.info("re-queued %d job(s) left running by an earlier process", recovered)
         self.intake.start()
+        if self.settings.gerrit.stream_events:
+            from bot.platforms.gerrit_stream import StreamBridge
+
+            async def on_event(event: dict[str, Any]) -> None:
+                status, body = await self.ingest_gerrit(event)
+                metrics.WEBHOOKS.labels("gerrit-stream", str(body.get("status", status))).inc()
+
+            self.stream = StreamBridge(self.settings.gerrit, on_event, self.gerrit_catch_up)
+            self.stream.start()
         self.workers = [
             asyncio.create_task(self.queue.work(self.handle_job, i), name=f"worker-{i}") for i in range(workers)
         ]
 
     async def stop(self) -> None:
+        if self.stream is not None:
+            await self.stream.stop()
         self.queue.stop()
         for w in self.workers:
             w.cancel()
@@ -165,6 +252,47 @@ async def _github_webhook(request: web.Request) -> web.Response:
     return _json(202, status="accepted", job=accepted.job.job_id, coalesced=accepted.job.coalesced)
 
 
+async def gerrit_webhook(request: web.Request) -> web.Response:
+    t0 = time.perf_counter()
+    resp = await _gerrit_webhook(request)
+    outcome = {202: "accepted", 200: "ignored"}.get(resp.status, f"http_{resp.status}")
+    metrics.WEBHOOKS.labels("gerrit", outcome).inc()
+    metrics.INTAKE_SECONDS.observe(time.perf_counter() - t0)
+    return resp
+
+
+async def _gerrit_webhook(request: web.Request) -> web.Response:
+    from bot.platforms.gerrit_events import check_token, parse_event
+
+    settings = request.app[SETTINGS]
+    expected = settings.gerrit.webhook_token
+    if expected is None:
+        return _json(503, error="Gerrit webhooks are not configured (gerrit.webhook_token)")
+    given = request.query.get("token")
+    if given is None and request.headers.get("Authorization", "").startswith("Basic "):
+        from aiohttp import BasicAuth
+
+        try:
+            given = BasicAuth.decode(request.headers["Authorization"]).password
+        except ValueError:
+            given = None
+    if not check_token(expected.get_secret_value(), given):
+        return _json(401, error="missing or wrong token")
+    limit = settings.server.max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        return _json(413, error=f"payload over {limit} bytes")
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _json(413, error="payload too large")
+    try:
+        event = parse_event(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return _json(400, error=f"malformed JSON: {exc}")
+    status, out = await request.app[SERVICES].ingest_gerrit(event)
+    return _json(status, **out)
+
+
 async def healthz(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     try:
@@ -239,6 +367,7 @@ def create_app(settings: Settings, services: Services | None = None, *, workers:
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
     app.router.add_post("/webhooks/github", github_webhook)
+    app.router.add_post("/webhooks/gerrit", gerrit_webhook)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_route)
     app.router.add_get("/api/runs", api_runs)
