@@ -104,8 +104,7 @@ async def test_github_app_auth_with_token_renewal(aiohttp_client, tmp_path: Path
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     pub = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     (tmp_path / "app.pem").write_bytes(pem)
     fake = new_fake()
@@ -120,7 +119,9 @@ async def test_github_app_auth_with_token_renewal(aiohttp_client, tmp_path: Path
         for n in (21, 22):
             head = fake_sha(f"app{n}")
             fake.add_pull(OWNER, NAME, n, head, fake_sha(f"appbase{n}"), [FileChange.modified("pkg/mod.py", OLD, V1)])
-            assert (await send(client, "pull_request", gp.pull_request("opened", n, head, installation=77))).status == 202
+            assert (
+                await send(client, "pull_request", gp.pull_request("opened", n, head, installation=77))
+            ).status == 202
             await wait_until(lambda n=n: fake.reviews(OWNER, NAME, n), what=f"review of #{n}")
             (review,) = fake.reviews(OWNER, NAME, n)
             assert review.user == "reviewbot[bot]"

@@ -31,6 +31,9 @@ class GerritPlatform:
         # Line texts of files we fetched, to express whole-line ranges in characters.
         self._lines: dict[tuple[str, str, str], list[str]] = {}
 
+    async def close(self) -> None:
+        await self.client.close()
+
     # -- reading --------------------------------------------------------------------------
     async def fetch_change(self, ref: ChangeRef) -> FetchedChange:
         cid = change_id(ref.project, ref.number)

@@ -40,12 +40,12 @@ class GerritClient:
         self._session = session
         self._own_session = session is None
         pw = settings.http_password.get_secret_value() if settings.http_password else ""
-        self._auth = aiohttp.BasicAuth(settings.username or "", pw) if settings.username else None
+        self._headers = {"Authorization": aiohttp.encode_basic_auth(settings.username, pw)} if settings.username else {}
 
     async def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             timeout = aiohttp.ClientTimeout(total=self.settings.request_timeout_s)
-            self._session = aiohttp.ClientSession(timeout=timeout, auth=self._auth)
+            self._session = aiohttp.ClientSession(timeout=timeout, headers=self._headers)
         return self._session
 
     async def close(self) -> None:

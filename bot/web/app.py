@@ -177,6 +177,10 @@ class Services:
             w.cancel()
         await asyncio.gather(*self.workers, return_exceptions=True)
         await self.intake.stop()
+        for platform in self.platforms.values():
+            close = getattr(platform, "close", None)
+            if close is not None:
+                await close()
         await self.store.close()
 
 
