@@ -16,13 +16,10 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,40 +27,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
-from _measure import timed  # noqa: E402
+from _measure import bare_semgrep, free_port, rss_mb, start_server  # noqa: E402
 from scan_bench import pick_files  # noqa: E402
 
 from tests import github_payloads as gp  # noqa: E402
 from tests.fakes import FakeGitHub, FileChange, fake_sha  # noqa: E402
 
 TOKEN = "ghp_bench_token"
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def rss_mb(pid: int, field: str = "VmRSS") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def start_server(config: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([str(BIN / "reviewbot"), "serve", "--config", str(config), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 async def post(session: aiohttp.ClientSession, url: str, payload: dict, event: str = "pull_request") -> float:
@@ -73,18 +43,6 @@ async def post(session: aiohttp.ClientSession, url: str, payload: dict, event: s
         await resp.read()
         assert resp.status in (200, 202), resp.status
     return time.perf_counter() - t0
-
-
-def bare_semgrep(files: list[Path], env: dict[str, str]) -> float:
-    with tempfile.TemporaryDirectory() as tmp:
-        rels = []
-        for i, f in enumerate(files):
-            rel = f"f{i:02d}_{f.name}"
-            shutil.copyfile(f, Path(tmp) / rel)
-            rels.append(rel)
-        cmd = [str(BIN / "semgrep"), "scan", "--experimental", "--json", "--metrics=off",
-               "--disable-version-check", "--config", str(ROOT / "semgrep-rules"), "--", *rels]
-        return timed(cmd, Path(tmp), env).seconds
 
 
 async def main_async(args: argparse.Namespace) -> None:
