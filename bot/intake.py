@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bot.queue import Enqueued, enqueue_many
 from bot.store import Delivery, Store
@@ -112,9 +113,20 @@ class Intake:
             with_job = [i for i in fresh if i.job is not None]
             enq = await enqueue_many(s, [vars(i.job) for i in with_job if i.job is not None])
             jobs = {id(i): e for i, e in zip(with_job, enq, strict=True)}
-            s.add_all(
-                [Delivery(key=i.key, kind=i.kind, job_id=jobs[id(i)].job_id if id(i) in jobs else None) for i in fresh]
-            )
+            if fresh:
+                t = time.time()
+                await s.execute(
+                    insert(Delivery),
+                    [
+                        {
+                            "key": i.key,
+                            "kind": i.kind,
+                            "received_at": t,
+                            "job_id": jobs[id(i)].job_id if id(i) in jobs else None,
+                        }
+                        for i in fresh
+                    ],
+                )
         return [
             Accepted(duplicate=True) if n in dup else Accepted(duplicate=False, job=jobs.get(id(item)))
             for n, item in enumerate(batch)

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,44 +85,53 @@ async def enqueue(
 
 
 async def enqueue_many(session: AsyncSession, specs: list[dict[str, Any]]) -> list[Enqueued]:
-    """`enqueue` for a batch in a few statements (webhook bursts).  Each spec holds enqueue's
-    keyword arguments.  Raises IntegrityError if another writer raced us: retry one by one."""
+    """`enqueue` for a batch in at most three Core statements (webhook bursts).  Each spec holds
+    enqueue's keyword arguments.  Raises IntegrityError if another writer raced us: the caller
+    then retries one by one."""
+    if not specs:
+        return []
     keys = {sp["change_key"] for sp in specs}
-    waiting: dict[str, Job] = {}
-    if keys:
-        rows = await session.execute(select(Job).where(Job.change_key.in_(keys), Job.state == "waiting"))
-        waiting = {j.change_key: j for j in rows.scalars()}
+    rows = await session.execute(select(Job.id, Job.change_key).where(Job.change_key.in_(keys), Job.state == "waiting"))
+    waiting: dict[str, int] = {ck: jid for jid, ck in rows.all()}
     existed = set(waiting)
     t = time.time()
-    jobs: list[Job] = []
+    # The last spec of a change wins (newest revision); a recheck anywhere in the batch sticks.
+    last: dict[str, dict[str, Any]] = {}
+    recheck: dict[str, str | None] = {}
     for sp in specs:
-        job = waiting.get(sp["change_key"])
-        if job is None:
-            job = Job(
-                change_key=sp["change_key"],
-                platform=sp["platform"],
-                ref=sp["ref"],
-                reason=sp.get("reason", "auto"),
-                requested_by=sp.get("requested_by"),
-                state="waiting",
-                run_after=t,
-                created_at=t,
-                updated_at=t,
-            )
-            session.add(job)
-            waiting[sp["change_key"]] = job
-        else:
-            job.ref = sp["ref"]
-            if sp.get("reason") == "recheck":
-                job.reason, job.requested_by = "recheck", sp.get("requested_by")
-            job.updated_at = t
-        jobs.append(job)
-    await session.flush()
-    out, first = [], set()
-    for sp, job in zip(specs, jobs, strict=True):
+        last[sp["change_key"]] = sp
+        if sp.get("reason") == "recheck":
+            recheck[sp["change_key"]] = sp.get("requested_by")
+    new_keys = [ck for ck in last if ck not in waiting]
+    if new_keys:
+        values = [
+            {
+                "change_key": ck,
+                "platform": last[ck]["platform"],
+                "ref": last[ck]["ref"],
+                "reason": "recheck" if ck in recheck else "auto",
+                "requested_by": recheck.get(ck),
+                "state": "waiting",
+                "attempts": 0,
+                "run_after": t,
+                "created_at": t,
+                "updated_at": t,
+            }
+            for ck in new_keys
+        ]
+        inserted = await session.execute(insert(Job).returning(Job.id, Job.change_key), values)
+        waiting.update({ck: jid for jid, ck in inserted.all()})
+    old_keys = [ck for ck in last if ck in existed]
+    for ck in old_keys:
+        changes: dict[str, Any] = {"ref": last[ck]["ref"], "updated_at": t}
+        if ck in recheck:
+            changes |= {"reason": "recheck", "requested_by": recheck[ck]}
+        await session.execute(update(Job).where(Job.id == waiting[ck]).values(**changes))
+    out, seen = [], set()
+    for sp in specs:
         ck = sp["change_key"]
-        out.append(Enqueued(job.id, ck in existed or ck in first))
-        first.add(ck)
+        out.append(Enqueued(waiting[ck], ck in existed or ck in seen))
+        seen.add(ck)
     return out
 
 
