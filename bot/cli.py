@@ -127,13 +127,21 @@ def _recheck(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     assert isinstance(settings, Settings)
-    project, sep, number = args.ref.rpartition("#")
-    if args.platform != "github" or not sep or not number.isdigit() or "/" not in project:
-        print("reviewbot: ref must look like owner/repo#123 (GitHub)", file=sys.stderr)
+    sep_char = "#" if args.platform == "github" else "~"
+    project, sep, number = args.ref.rpartition(sep_char)
+    if not sep or not number.isdigit() or not project or (args.platform == "github" and "/" not in project):
+        example = "owner/repo#123" if args.platform == "github" else "project/name~12345"
+        print(f"reviewbot: ref must look like {example}", file=sys.stderr)
         return EXIT_USAGE
-    from bot.platforms.github_events import api_host
+    if args.platform == "github":
+        from bot.platforms.github_events import api_host
 
-    ref = ChangeRef(platform="github", host=api_host(settings.github.api_url), project=project, number=int(number))
+        host = api_host(settings.github.api_url)
+    else:
+        from bot.platforms.gerrit_events import host_of
+
+        host = host_of(settings.gerrit)
+    ref = ChangeRef(platform=args.platform, host=host, project=project, number=int(number))
 
     async def run() -> int:
         store = Store(settings.store.database_url)
@@ -142,7 +150,7 @@ def _recheck(args: argparse.Namespace) -> int:
 
         spec = JobSpec(
             change_key=ref.key,
-            platform="github",
+            platform=args.platform,
             ref=ref.model_dump(mode="json"),
             reason="recheck",
             requested_by=args.user,
@@ -191,8 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     se.set_defaults(func=_serve)
 
     rc = sub.add_parser("recheck", help="queue a recheck of a change (picked up by `serve`)")
-    rc.add_argument("platform", choices=["github"])
-    rc.add_argument("ref", help="owner/repo#number")
+    rc.add_argument("platform", choices=["github", "gerrit"])
+    rc.add_argument("ref", help="owner/repo#number (GitHub) or project~number (Gerrit)")
     rc.add_argument("--config")
     rc.add_argument("--user", default=None, help="who asked (shown in the reply)")
     rc.set_defaults(func=_recheck)

@@ -136,3 +136,30 @@ def test_five_megabyte_file_is_listed_as_skipped(repo: Path) -> None:
     (s,) = out["skipped"]
     assert s["path"] == "pkg/big.py" and "too large" in s["reason"]
     assert out["stats"]["files_scanned"] == 1
+
+
+def test_recheck_command_queues_a_job(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        f'[store]\ndatabase_url = "sqlite+aiosqlite:///{tmp_path / "rb.db"}"\n'
+        '[gerrit]\nurl = "https://review.example.org"\n'
+    )
+    env = dict(os.environ, REVIEWBOT_CONFIG=str(cfg))
+    for platform, ref in (("github", "octo/demo#7"), ("gerrit", "openstack/demo~123"), ("github", "octo/demo#7")):
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "recheck", platform, ref],
+            env=env,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+    assert b"(coalesced)" in proc.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "recheck", "github", "nonsense"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2 and b"owner/repo#123" in bad.stderr
