@@ -14,6 +14,8 @@ DEFECT_CLASSES: tuple[str, ...] = (
     "thread-safety",
     "hardcoded-info",
 )
+# Skip reason of files that are not Python: counted, not listed one by one.
+NOT_PYTHON = "not a Python file"
 # Classes whose matched text may itself be a secret: never repeat it verbatim (DESIGN.md §6).
 SECRET_CLASSES: frozenset[str] = frozenset({"hardcoded-info", "sensitive-logging"})
 

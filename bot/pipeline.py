@@ -86,9 +86,8 @@ class Pipeline:
         # New inline comments are always posted; a summary alone (overflow, or a clean change when
         # configured) only on the first automatic review of a change, never again on later pushes.
         first = reason == "auto" and not await self._change_reviewed(ref)
-        wants_post = bool(review.comments) or (
-            first and (bool(review.overflow) or self.settings.review.summary_when_clean)
-        )
+        noteworthy = bool(review.overflow) or bool(fetched.notes) or self.settings.review.summary_when_clean
+        wants_post = bool(review.comments) or (first and noteworthy)
         if wants_post:
             existing = await platform.find_review(ref, marker) if reason == "auto" else None
             if existing is not None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from bot.models import (
     DEFECT_CLASSES,
+    NOT_PYTHON,
     SECRET_CLASSES,
     ChangedFile,
     FilterMode,
@@ -17,6 +18,8 @@ from bot.models import (
 )
 
 DEFAULT_MAX_COMMENTS = 25
+# Summary lists are capped: review bodies have size limits (GitHub: 65,536 characters).
+LISTED = 50
 
 
 def mask_secret(text: str, keep: int = 4) -> str:
@@ -142,8 +145,15 @@ def summary(kept: list[Finding], review: Review, repeated: int, skipped: list[Sk
         lines += ["", f"{repeated} finding(s) were already commented on earlier and are not repeated."]
     if review.overflow:
         lines += ["", f"{len(review.overflow)} more finding(s) not posted inline:"]
-        lines += [f"- `{f.path}` line {f.start.line}: **{f.rule_id}** {f.message}" for f in review.overflow]
-    if skipped:
-        lines += ["", f"{len(skipped)} file(s) not reviewed:"]
-        lines += [f"- `{s.path}`: {s.reason}" for s in skipped]
+        lines += [f"- `{f.path}` line {f.start.line}: **{f.rule_id}** {f.message}" for f in review.overflow[:LISTED]]
+        if len(review.overflow) > LISTED:
+            lines.append(f"- … and {len(review.overflow) - LISTED} more")
+    other = [s for s in skipped if s.reason != NOT_PYTHON]
+    if other:
+        lines += ["", f"{len(other)} file(s) not reviewed:"]
+        lines += [f"- `{s.path}`: {s.reason}" for s in other[:LISTED]]
+        if len(other) > LISTED:
+            lines.append(f"- … and {len(other) - LISTED} more")
+    if len(other) < len(skipped):
+        lines += ["", f"{len(skipped) - len(other)} non-Python file(s) were not scanned."]
     return "\n".join(lines)

@@ -20,12 +20,13 @@ import time
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from bot.cache import FindingsCache
-from bot.models import DEFECT_CLASSES, Finding, Position, ScanResult, Severity, SkippedFile
+from bot.models import DEFECT_CLASSES, NOT_PYTHON, Finding, Position, ScanResult, Severity, SkippedFile
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
 _SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
@@ -98,6 +99,61 @@ def rule_ids(rules_dir: Path) -> list[str]:
     return ids
 
 
+def rule_path_filters(rules_dir: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """rule id → (paths.include, paths.exclude).  `semgrep --experimental` ignores directory
+    excludes for files named on the command line, so we apply them ourselves."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for p in rule_files(rules_dir):
+        text = p.read_text("utf-8")
+        if "paths:" not in text:
+            continue
+        for rule in (yaml.load(text, Loader=loader) or {}).get("rules", []):
+            paths = rule.get("paths") or {}
+            inc, exc = list(paths.get("include") or []), list(paths.get("exclude") or [])
+            if inc or exc:
+                out[str(rule["id"])] = (inc, exc)
+    return out
+
+
+def path_matches(path: str, pattern: str) -> bool:
+    """gitignore-style match as Semgrep's `paths:` uses it: unanchored patterns match at any depth,
+    a trailing `/` (or `/**`) names a directory."""
+    pat = pattern.strip()
+    anchored = pat.startswith("/")
+    pat = pat.lstrip("/")
+    while pat.startswith("**/"):
+        pat, anchored = pat[3:], False
+    dir_only = pat.endswith("/") or pat.endswith("/**")
+    pat = pat.removesuffix("/**").rstrip("/")
+    if not pat:
+        return False
+    if "/" in pat and not pattern.strip().startswith("**/"):
+        anchored = True
+    parts = path.split("/")
+    starts = [0] if anchored else range(len(parts))
+    for i in starts:
+        if dir_only:
+            if any(fnmatchcase("/".join(parts[i:j]), pat) for j in range(i + 1, len(parts))):
+                return True
+        elif fnmatchcase("/".join(parts[i:]), pat) or any(
+            fnmatchcase("/".join(parts[i:j]), pat) for j in range(i + 1, len(parts))
+        ):
+            return True
+    return False
+
+
+def path_allowed(path: str, filters: tuple[list[str], list[str]] | None) -> bool:
+    if filters is None:
+        return True
+    inc, exc = filters
+    if inc and not any(path_matches(path, p) for p in inc):
+        return False
+    return not any(path_matches(path, p) for p in exc)
+
+
 def ruleset_digest(rules_dir: Path) -> str:
     h = hashlib.sha256()
     for p in rule_files(rules_dir):
@@ -112,7 +168,7 @@ def is_python(path: str, content: bytes) -> bool:
 def skip_reason(path: str, content: bytes, limits: ScanLimits) -> str | None:
     """Why a file is not scanned, or None to scan it."""
     if not is_python(path, content):
-        return "not a Python file"
+        return NOT_PYTHON
     if len(content) > limits.max_file_bytes:
         return f"too large: {len(content)} bytes over the {limits.max_file_bytes}-byte limit"
     if b"\0" in content[:8192]:
@@ -160,6 +216,7 @@ class Scanner:
 
         self.version = f"{semgrep_version()}+reviewbot-{__version__}"
         self.rule_ids = rule_ids(self.rules_dir)
+        self.path_filters = rule_path_filters(self.rules_dir)
 
     # -- public -------------------------------------------------------------------------
     def scan(self, files: Mapping[str, bytes], only_rules: Iterable[str] | None = None) -> ScanResult:
@@ -201,11 +258,19 @@ class Scanner:
         for path in sorted(raw):
             r = raw[path]
             result.errors.extend(f"{path}: {e}" for e in r.errors)
-            result.findings.extend(_to_findings(path, files[path], r.results))
+            kept = [x for x in r.results if self._allowed(path, x)]
+            result.findings.extend(_to_findings(path, files[path], kept))
         result.files_scanned = len(raw)
         assign_fingerprints(result.findings)
         result.duration_s = round(time.monotonic() - t0, 3)
         return result
+
+    def _allowed(self, path: str, res: dict[str, Any]) -> bool:
+        if not self.path_filters:
+            return True
+        meta = (res.get("extra") or {}).get("metadata") or {}
+        rid = normalise_rule_id(str(res.get("check_id", "")), meta.get("defect_class"))
+        return path_allowed(path, self.path_filters.get(rid))
 
     # -- semgrep ------------------------------------------------------------------------
     def command(self, targets: Iterable[str], exclude_rules: Iterable[str] = ()) -> list[str]:

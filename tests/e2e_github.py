@@ -26,14 +26,21 @@ V2 = V1.replace("requests.get(url)", "requests.get(url, timeout=5)") + "\n\ndef 
 
 
 def make_settings(tmp_path: Path, api_url: str, rules: Path | None = None, **review: Any) -> Settings:
-    return Settings.model_validate({
-        "store": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'rb.db'}"},
-        "scan": {"rules_dir": str(rules or FIXTURES / "rules")},
-        "review": review,
-        "queue": {"poll_interval_s": 0.05, "backoff_base_s": 0.05, "max_attempts": 6},
-        "github": {"api_url": api_url, "webhook_secret": gp.SECRET, "token": TOKEN,
-                   "seconds_between_writes": 0.0, "request_timeout_s": 5},
-    })
+    return Settings.model_validate(
+        {
+            "store": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'rb.db'}"},
+            "scan": {"rules_dir": str(rules or FIXTURES / "rules")},
+            "review": review,
+            "queue": {"poll_interval_s": 0.05, "backoff_base_s": 0.05, "max_attempts": 6},
+            "github": {
+                "api_url": api_url,
+                "webhook_secret": gp.SECRET,
+                "token": TOKEN,
+                "seconds_between_writes": 0.0,
+                "request_timeout_s": 5,
+            },
+        }
+    )
 
 
 def new_fake() -> FakeGitHub:

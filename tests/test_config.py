@@ -23,7 +23,9 @@ def test_example_config_loads_and_documents_every_option(monkeypatch) -> None:
 
 def test_environment_overrides_file(tmp_path: Path, monkeypatch) -> None:
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[review]\nmax_comments = 3\nfilter_mode = "file"\n[github]\napi_url = "https://ghe.example/api/v3"\n')
+    cfg.write_text(
+        '[review]\nmax_comments = 3\nfilter_mode = "file"\n[github]\napi_url = "https://ghe.example/api/v3"\n'
+    )
     monkeypatch.setenv("REVIEWBOT_REVIEW__MAX_COMMENTS", "7")
     monkeypatch.setenv("REVIEWBOT_GITHUB__WEBHOOK_SECRET", "s3cr3t-value")
     s = load_settings(cfg)

@@ -28,7 +28,9 @@ def start_server(config: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as fh:
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--config", str(config), "--port", str(port)],
-            stdout=fh, stderr=subprocess.STDOUT, env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -71,8 +73,12 @@ def test_kill_9_during_a_job_then_restart_posts_exactly_one_review(tmp_path: Pat
             # The job will hang fetching the PR files: that is when we kill the server.
             fake.delay_next(1, 30, path="/repos/octo/demo/pulls/7/files")
             body = gp.encode(gp.pull_request("opened", 7, head))
-            req = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/github", data=body,
-                                         headers=gp.headers("pull_request", body), method="POST")
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}/webhooks/github",
+                data=body,
+                headers=gp.headers("pull_request", body),
+                method="POST",
+            )
             with urllib.request.urlopen(req, timeout=5) as resp:
                 assert resp.status == 202
             wait(lambda: fake.requests_to("GET", "/repos/octo/demo/pulls/7/files"), 20, "job to fetch files")

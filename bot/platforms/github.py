@@ -16,10 +16,11 @@ from urllib3.util.retry import Retry
 
 from bot.config import GitHubSettings, ReviewSettings
 from bot.diff import DiffError, parse_diff
-from bot.models import ChangedFile, ChangeRef, FileStatus, Review, ReviewComment, SkippedFile
+from bot.models import NOT_PYTHON, ChangedFile, ChangeRef, FileStatus, Review, ReviewComment, SkippedFile
 from bot.paths import UnsafePathError, is_excluded, safe_relpath
 from bot.platforms.base import FetchedChange, PlatformError, PostedComment, fingerprint_of, fp_marker
 from bot.queue import TransientError
+from bot.scan import PYTHON_SUFFIXES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,6 +96,7 @@ class GitHubPlatform:
             ),
             "seconds_between_requests": self.settings.seconds_between_requests,
             "seconds_between_writes": self.settings.seconds_between_writes,
+            "per_page": 100,
         }
 
     def client(self, ref: ChangeRef) -> Github:
@@ -182,6 +184,10 @@ class GitHubPlatform:
             return ChangedFile(path=f.filename or "?", status=status, skipped=str(exc))
         if is_excluded(path, self.review_settings.exclude_paths):
             return ChangedFile(path=path, status=status, skipped="excluded by review.exclude_paths")
+        name = path.rsplit("/", 1)[-1]
+        if not path.endswith(PYTHON_SUFFIXES) and "." in name:
+            # Not fetched at all; extensionless files may be scripts (shebang) and are fetched.
+            return ChangedFile(path=path, status=status, skipped=NOT_PYTHON)
         if f.patch is None:
             reason = "GitHub sent no diff for this file (binary or too large): not reviewed"
             return ChangedFile(path=path, status=status, skipped=reason)

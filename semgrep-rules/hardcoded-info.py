@@ -1,0 +1,250 @@
+"""Semgrep test cases for the hardcoded-info rules (written for reviewbot)."""
+import os
+import socket
+import tempfile
+
+from oslo_config import cfg
+from oslo_utils import strutils
+
+# --- hardcoded-password-string (B105) ---------------------------------------
+
+# ruleid: hardcoded-info.hardcoded-password-string
+password = 'nexenta'
+# ruleid: hardcoded-info.hardcoded-password-string
+ADMIN_PASSWORD = "Adm1n-Pa55!"
+# ruleid: hardcoded-info.hardcoded-password-string
+DEFAULT_PASSWORD = 'changeme'
+# ruleid: hardcoded-info.hardcoded-password-string
+client_secret = "8f14e45fceea167a5a36dedd4bea2543"
+# ruleid: hardcoded-info.hardcoded-password-string
+FSC_KMIP_SECRET_KEY = 'kmip:7ad2f0e1c9'
+
+# Enum-like constants whose value spells the name are not credentials.
+# ok: hardcoded-info.hardcoded-password-string
+PASSWORD = 'password'
+# ok: hardcoded-info.hardcoded-password-string
+CHANGE_PASSWORD = 'changePassword'
+# ok: hardcoded-info.hardcoded-password-string
+UNRESCUE = 'unrescue'
+# ok: hardcoded-info.hardcoded-password-string
+VMAX_PASSWORD = 'san_password'
+# ok: hardcoded-info.hardcoded-password-string
+CHAP_SECRET_KEY = "PURE_TARGET_CHAP_SECRET"
+# ok: hardcoded-info.hardcoded-password-string
+NEXT_TOKEN_KEY = "NextToken"
+# ok: hardcoded-info.hardcoded-password-string
+token_type = "Bearer"
+# ok: hardcoded-info.hardcoded-password-string
+AUTH_TOKEN = 'X-Auth-Token'
+# Masked, empty and placeholder values.
+# ok: hardcoded-info.hardcoded-password-string
+token = '***'
+# ok: hardcoded-info.hardcoded-password-string
+password = ''
+# ok: hardcoded-info.hardcoded-password-string
+password = None
+# ok: hardcoded-info.hardcoded-password-string
+token = "Unknown"
+# ok: hardcoded-info.hardcoded-password-string
+password = '%(password)s'
+# Names that do not hold a secret.
+# ok: hardcoded-info.hardcoded-password-string
+password_field = 'os-password'
+# ok: hardcoded-info.hardcoded-password-string
+token_url = 'https://keystone.example.org/v3/auth/tokens'
+# ok: hardcoded-info.hardcoded-password-string
+secret_ref_key = 'secret_ref'
+# ok: hardcoded-info.hardcoded-password-string
+is_password = 'yes'
+# ok: hardcoded-info.hardcoded-password-string
+token_prefix = 'ftk'  # nosec: B105
+
+
+class Secret(object):
+    def __init__(self, raw):
+        # ok: hardcoded-info.hardcoded-password-string
+        self.type = 'passphrase'
+        # ok: hardcoded-info.hardcoded-password-string
+        self.password = strutils.mask_password(raw)
+        # ruleid: hardcoded-info.hardcoded-password-string
+        self.password = 'Sup3rS3cret'
+        conf = {}
+        # ruleid: hardcoded-info.hardcoded-password-string
+        conf['auth_password'] = 'chapsecret01'
+        # ok: hardcoded-info.hardcoded-password-string
+        conf['auth_method'] = 'CHAP'
+
+
+def check_login(user, password):
+    # ruleid: hardcoded-info.hardcoded-password-string
+    if password == 'letmein!':
+        return True
+    # ok: hardcoded-info.hardcoded-password-string
+    if password == '':
+        return False
+    return user
+
+
+# --- hardcoded-password-dict (B105) -----------------------------------------
+
+CREDS = {
+    'username': 'admin',
+    # ruleid: hardcoded-info.hardcoded-password-dict
+    'password': 'Adm1nPass',
+    # ok: hardcoded-info.hardcoded-password-dict
+    'token': 'X-Subject-Token',
+}
+# ok: hardcoded-info.hardcoded-password-dict
+FIELDS = {'NextToken': 'next_token', 'password': 'os_password'}
+
+
+# --- hardcoded-password-kwarg (B106) ----------------------------------------
+
+def connect(client_cls, conf):
+    # ruleid: hardcoded-info.hardcoded-password-kwarg
+    client = client_cls(username='admin', password='Pa$$w0rd99')
+    # ruleid: hardcoded-info.hardcoded-password-kwarg
+    client.login(api_key='a1b2c3d4e5f6a7b8c9d0')
+    # ok: hardcoded-info.hardcoded-password-kwarg
+    client.login(password=conf.san_password)
+    # ok: hardcoded-info.hardcoded-password-kwarg
+    client.login(password='')
+    # ok: hardcoded-info.hardcoded-password-kwarg
+    client.create_secret(secret_type='symmetric')
+    # ok: hardcoded-info.hardcoded-password-kwarg
+    client.set_header(token='X-Auth-Token')
+    return client
+
+
+# --- hardcoded-password-default (B107) --------------------------------------
+
+# ruleid: hardcoded-info.hardcoded-password-default
+def login(host, user='admin', password='nexenta'):
+    return host, user, password
+
+
+# ok: hardcoded-info.hardcoded-password-default
+def login2(host, user=None, password=None):
+    return host, user, password
+
+
+# ok: hardcoded-info.hardcoded-password-default
+def login3(host, password='', token_type='Bearer'):
+    return host, password, token_type
+
+
+# --- bind-all-interfaces (B104) ---------------------------------------------
+
+opts = [
+    # ok: hardcoded-info.bind-all-interfaces
+    cfg.StrOpt('osapi_volume_listen', default='0.0.0.0',
+               help='IP address on which the API listens'),
+    # ok: hardcoded-info.bind-all-interfaces
+    cfg.HostAddressOpt('bind_host', default='0.0.0.0'),
+    # ok: hardcoded-info.bind-all-interfaces
+    cfg.IPOpt('my_ip', default='0.0.0.0'),
+]
+
+
+def serve(conf, port, portals_ips):
+    sock = socket.socket()
+    # ruleid: hardcoded-info.bind-all-interfaces
+    sock.bind(('0.0.0.0', port))
+    sock6 = socket.socket(socket.AF_INET6)
+    # ruleid: hardcoded-info.bind-all-interfaces
+    sock6.bind(('::', port))
+    if not portals_ips:
+        # ruleid: hardcoded-info.bind-all-interfaces
+        portals_ips = ('0.0.0.0', '[::0]')
+    # ok: hardcoded-info.bind-all-interfaces
+    bind_ip = conf.get('bind_ip', '0.0.0.0')
+    # ok: hardcoded-info.bind-all-interfaces
+    host = getattr(conf, 'osapi_volume_listen', "0.0.0.0")
+    # ok: hardcoded-info.bind-all-interfaces
+    if bind_ip == '0.0.0.0':
+        bind_ip = None
+    # ok: hardcoded-info.bind-all-interfaces
+    sep = '::'
+    return sock, sock6, bind_ip, host, sep
+
+
+# ruleid: hardcoded-info.bind-all-interfaces
+def run_server(app, host='0.0.0.0', port=8080):
+    return app, host, port
+
+
+# --- hardcoded-tmp-path (B108) ----------------------------------------------
+
+tmp_opts = [
+    # ok: hardcoded-info.hardcoded-tmp-path
+    cfg.StrOpt('image_tmp_dir', default='/tmp'),
+]
+
+
+def write_state(data, conf):
+    # ruleid: hardcoded-info.hardcoded-tmp-path
+    with open('/tmp/cinder-state.json', 'w') as f:
+        f.write(data)
+    # ruleid: hardcoded-info.hardcoded-tmp-path
+    sock_path = os.path.join('/var/tmp', 'metrics.sock')
+    # ruleid: hardcoded-info.hardcoded-tmp-path
+    shm_name = '/dev/shm/qmanager'
+    # ok: hardcoded-info.hardcoded-tmp-path
+    fd, path = tempfile.mkstemp(dir='/tmp')
+    # ok: hardcoded-info.hardcoded-tmp-path
+    prefix = conf.get('log_filename_prefix', '/tmp/log/profile')
+    # ok: hardcoded-info.hardcoded-tmp-path
+    if path.startswith('/tmp/'):
+        pass
+    # ok: hardcoded-info.hardcoded-tmp-path
+    profile = '/tmp/log/swift/profile/default.profile'  # nosec B108
+    # ok: hardcoded-info.hardcoded-tmp-path
+    other = '/tmpfs/data'
+    return sock_path, shm_name, fd, prefix, profile, other
+
+
+# --- private-key-literal ----------------------------------------------------
+
+# ruleid: hardcoded-info.private-key-literal
+DEPLOY_KEY = ('-----BEGIN RSA PRIVATE KEY-----\n'
+              'MIIEowIBAAKCAQEA0Zx3q7c9Jk2LmNpQrStUvWxYz0123456789abcdefABCDEF\n'
+              'yZ4kd9Jq0pL2mN8bV5cX1zR7tY3uI6oP9aS4dF2gH5jK8lQ1wE3rT6yU9iO0pA\n'
+              '-----END RSA PRIVATE KEY-----\n')
+# The marker alone is a parser constant, not a key.
+# ok: hardcoded-info.private-key-literal
+PEM_PRIVATE_HEADER = '-----BEGIN RSA PRIVATE KEY-----'
+# ok: hardcoded-info.private-key-literal
+PUBLIC = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAz1x2y3\n'
+
+
+# --- well-known-token -------------------------------------------------------
+
+# ruleid: hardcoded-info.well-known-token
+AWS_ACCESS_KEY_ID = 'AKIAZ7Q3LMNRT5VWX2YB'
+# ruleid: hardcoded-info.well-known-token
+GITHUB = "ghp_Zq8rT3vW6yB1nM4kL7pJ0hG5fD2sA9xC3eQw"
+# ruleid: hardcoded-info.well-known-token
+SLACK_HOOK_TOKEN = 'xoxb-2468013579-1357924680-Zq8rT3vW6yB1nM4k'
+# ok: hardcoded-info.well-known-token
+AWS_DOC_KEY = 'AKIAIOSFODNN7EXAMPLE'
+# ok: hardcoded-info.well-known-token
+prefix = 'ghp_'
+
+
+# --- url-embedded-credentials -----------------------------------------------
+
+# ruleid: hardcoded-info.url-embedded-credentials
+TRANSPORT_URL = 'rabbit://openstack:R4bb1tPw@controller:5672/'
+# ruleid: hardcoded-info.url-embedded-credentials
+engine = create_engine('mysql+pymysql://cinder:Db-Pa55@db.internal/cinder')
+# ok: hardcoded-info.url-embedded-credentials
+EXAMPLE_URL = 'rabbit://user:pass@host:5672/'
+# ok: hardcoded-info.url-embedded-credentials
+FMT = '%s://%s:%s@%s' % ('http', 'u', 'p', 'h')
+# ok: hardcoded-info.url-embedded-credentials
+PLAIN = 'http://controller:5000/v3'
+url_opts = [
+    # ok: hardcoded-info.url-embedded-credentials
+    cfg.StrOpt('transport_url', default='rabbit://guest:guest@localhost:5672/',
+               secret=True),
+]

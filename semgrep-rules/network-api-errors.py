@@ -1,0 +1,244 @@
+# Test cases for semgrep-rules/network-api-errors.yaml (written for reviewbot).
+import logging
+import ssl
+import urllib.request
+
+import httpx
+import paramiko
+import requests
+
+LOG = logging.getLogger(__name__)
+
+
+class BackendError(Exception):
+    pass
+
+
+def get_without_timeout(url):
+    # ruleid: network-api-errors.requests-without-timeout
+    return requests.get(url)
+
+
+def post_without_timeout(url, payload, headers):
+    # ruleid: network-api-errors.requests-without-timeout
+    resp = requests.post(
+        url,
+        json=payload,
+        headers=headers,
+    )
+    resp.raise_for_status()
+    return resp
+
+
+def session_without_timeout(url, creds):
+    session = requests.Session()
+    session.auth = creds
+    # ruleid: network-api-errors.requests-without-timeout
+    return session.delete(url, headers={'Accept': 'application/json'})
+
+
+class ArrayClient(object):
+    def __init__(self, base):
+        self.base = base
+        self.http = requests.Session()
+
+    def login(self, user, password):
+        # ruleid: network-api-errors.requests-without-timeout
+        resp = self.http.post(self.base + '/login',
+                              data={'user': user, 'password': password})
+        resp.raise_for_status()
+        return resp.json()
+
+
+def get_with_timeout(url):
+    # ok: network-api-errors.requests-without-timeout
+    resp = requests.get(url, timeout=(5, 60))
+    resp.raise_for_status()
+    return resp
+
+
+def get_with_kwargs(url, **kwargs):
+    # ok: network-api-errors.requests-without-timeout
+    return requests.get(url, **kwargs)
+
+
+def keystoneauth_calls(self_session, adapter):
+    # ok: network-api-errors.requests-without-timeout
+    resp = self_session.get('/v3/volumes', raise_exc=False)
+    # ok: network-api-errors.requests-without-timeout
+    adapter.get('/backups')
+    return resp
+
+
+def mounted_session(url, adapter):
+    session = requests.Session()
+    session.mount('https://', adapter)
+    # ok: network-api-errors.requests-without-timeout
+    return session.get(url)
+
+
+def verify_disabled(url):
+    # ruleid: network-api-errors.tls-verification-disabled
+    resp = requests.get(url, verify=False, timeout=30)
+    resp.raise_for_status()
+    return resp
+
+
+def httpx_verify_disabled():
+    # ruleid: network-api-errors.tls-verification-disabled
+    return httpx.Client(verify=False)
+
+
+def verify_from_config(url, ca_file):
+    # ok: network-api-errors.tls-verification-disabled
+    resp = requests.get(url, verify=ca_file, timeout=30)
+    resp.raise_for_status()
+    return resp
+
+
+def unverified_context(host):
+    # ruleid: network-api-errors.unverified-ssl-context
+    ctx = ssl._create_unverified_context()
+    return ctx.wrap_socket(host)
+
+
+def unverified_default():
+    # ruleid: network-api-errors.unverified-ssl-context
+    ssl._create_default_https_context = ssl._create_unverified_context
+
+
+def verified_context(host, ca_file):
+    # ok: network-api-errors.unverified-ssl-context
+    ctx = ssl.create_default_context(cafile=ca_file)
+    return ctx.wrap_socket(host)
+
+
+def ssh_auto_add(host):
+    client = paramiko.SSHClient()
+    # ruleid: network-api-errors.ssh-auto-accept-host-key
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(host)
+    return client
+
+
+def ssh_warning_policy(host):
+    client = paramiko.SSHClient()
+    # ruleid: network-api-errors.ssh-auto-accept-host-key
+    client.set_missing_host_key_policy(paramiko.client.WarningPolicy())
+    client.connect(host)
+    return client
+
+
+def ssh_reject(host, known_hosts):
+    client = paramiko.SSHClient()
+    client.load_host_keys(known_hosts)
+    # ok: network-api-errors.ssh-auto-accept-host-key
+    client.set_missing_host_key_policy(paramiko.RejectPolicy())
+    client.connect(host)
+    return client
+
+
+def ssh_config_switch(host, strict):
+    client = paramiko.SSHClient()
+    if strict:
+        client.set_missing_host_key_policy(paramiko.RejectPolicy())
+    else:
+        # ok: network-api-errors.ssh-auto-accept-host-key
+        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    return client
+
+
+def urlopen_no_timeout(req):
+    # ruleid: network-api-errors.urlopen-without-timeout
+    conn = urllib.request.urlopen(req)
+    return conn.read()
+
+
+def urlopen_timeout(req):
+    # ok: network-api-errors.urlopen-without-timeout
+    conn = urllib.request.urlopen(req, timeout=10)
+    return conn.read()
+
+
+def chained_json(url):
+    # ruleid: network-api-errors.response-used-without-status-check
+    return requests.get(url, timeout=10).json()
+
+
+def unchecked_body(url, data):
+    resp = requests.post(url, data=data, timeout=10)
+    # ruleid: network-api-errors.response-used-without-status-check
+    result = resp.json()
+    return result['data']
+
+
+def checked_raise_for_status(url):
+    resp = requests.get(url, timeout=10)
+    resp.raise_for_status()
+    # ok: network-api-errors.response-used-without-status-check
+    return resp.json()
+
+
+def checked_status_code(url):
+    resp = requests.get(url, timeout=10)
+    if resp.status_code != 200:
+        raise BackendError('HTTP %s' % resp.status_code)
+    # ok: network-api-errors.response-used-without-status-check
+    return resp.text
+
+
+def checked_by_helper(url, check):
+    resp = requests.get(url, timeout=10)
+    check(resp)
+    # ok: network-api-errors.response-used-without-status-check
+    return resp.content
+
+
+def generic_conversion(url):
+    try:
+        resp = requests.get(url, timeout=10)
+        resp.raise_for_status()
+        return resp.json()
+    except Exception as e:
+        # ruleid: network-api-errors.broad-except-converts-api-error
+        raise BackendError('array API call failed')
+
+
+def generic_conversion_no_name(url):
+    try:
+        resp = requests.put(url, timeout=10)
+        resp.raise_for_status()
+    except Exception:
+        # ruleid: network-api-errors.broad-except-converts-api-error
+        raise BackendError('update failed')
+
+
+def specific_conversion(url):
+    try:
+        resp = requests.get(url, timeout=10)
+        resp.raise_for_status()
+        return resp.json()
+    except requests.RequestException as e:
+        # ok: network-api-errors.broad-except-converts-api-error
+        raise BackendError('array API call failed: %s' % e)
+
+
+def chained_conversion(url):
+    try:
+        resp = requests.get(url, timeout=10)
+        resp.raise_for_status()
+        return resp.json()
+    except Exception as e:
+        # ok: network-api-errors.broad-except-converts-api-error
+        raise BackendError('array API call failed') from e
+
+
+def logged_conversion(url):
+    try:
+        resp = requests.get(url, timeout=10)
+        resp.raise_for_status()
+        return resp.json()
+    except Exception:
+        LOG.exception('array API call failed')
+        # ok: network-api-errors.broad-except-converts-api-error
+        raise BackendError('array API call failed')

@@ -1,0 +1,183 @@
+"""Semgrep test cases for the sensitive-logging rules (written for reviewbot)."""
+import logging
+
+from oslo_config import cfg
+from oslo_utils import strutils
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+
+class ArrayClient(object):
+    def __init__(self, conf, logger):
+        self.configuration = conf
+        self.logger = logger
+        self.log = logger
+        self.api_key = conf.api_key
+        self.auth_token = None
+
+    def login(self, username, password, token, credentials, private_key):
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("Logging in as %s with %s", username, password)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.info("Setting chap creds to %(user)s : %(pass)s",
+                 {'user': username, 'pass': password})
+        # ruleid: sensitive-logging.secret-value-logged
+        self.logger.warning("token is %s" % token)
+        # ruleid: sensitive-logging.secret-value-logged
+        self.log.error(f"using san password {self.configuration.san_password}")
+        # ruleid: sensitive-logging.secret-value-logged
+        logging.info("api key {}".format(self.api_key))
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.exception("failed with credentials " + str(credentials))
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("auth_token=%s", self.auth_token)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("key: %(k)s", dict(k=private_key))
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("password %s and token %s", password, token)
+        # ruleid: sensitive-logging.secret-value-logged
+        self.logger.debug('User: %s uses token %s (trans_id %s)' %
+                          (username, 's3' if self.s3 else token, 'tx1'))
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("generated chap secret: %(secret)s",
+                  {'secret': self._chap_secret})
+
+        # A string literal naming an operation is not a secret.
+        # ok: sensitive-logging.secret-value-logged
+        LOG.error('set_admin_password failed')
+        # ok: sensitive-logging.secret-value-logged
+        LOG.warning("Token refresh failed. Sleeping for %d seconds.", 5)
+        # Identifiers, types, names, paths, lengths and flags are not secrets.
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("Unrecognised secret id: %s", secret_id)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("secret %s", self.secret_uuid)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("token type %s, name %s", token_type, token_name)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("reading %s (%d)", password_file, password_len)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("expired=%s valid=%s", password_expired, token_valid)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("is secret: %s", is_secret)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("listing from marker %s", next_token)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.warning("Hosts with credentials are: %(h)s",
+                    {'h': hosts_with_credentials})
+        # Masked values are fine.
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("login with %s", strutils.mask_password(password))
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("creds %s", strutils.mask_dict_password(credentials))
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("password length %d", len(password))
+        # ok: sensitive-logging.secret-value-logged
+        self.log.debug('Password: %s', '***')
+        # Not a logger.
+        # ok: sensitive-logging.secret-value-logged
+        self.session.post(url, password)
+
+    def send(self, body, conf, req, env):
+        # ruleid: sensitive-logging.secret-key-logged
+        LOG.debug("auth body password: %s", body['auth']['password'])
+        # ruleid: sensitive-logging.secret-key-logged
+        LOG.info("using %(t)s", {'t': conf.get('admin_token')})
+        # ruleid: sensitive-logging.secret-key-logged
+        self.logger.debug("chap secret %s" % self.chap['chap_secret'])
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("user %s", body['auth']['username'])
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("secret ref %s", body['secret_ref'])
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("password expires %s", body['password_expires_at'])
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("masked body %s", strutils.mask_dict_password(body))
+
+        # ruleid: sensitive-logging.auth-header-logged
+        self.logger.debug("token %s", req.headers['X-Auth-Token'])
+        # ruleid: sensitive-logging.auth-header-logged
+        LOG.debug("auth header %s", req.headers.get('Authorization'))
+        # ruleid: sensitive-logging.auth-header-logged
+        LOG.debug("env token %s" % env['HTTP_X_AUTH_TOKEN'])
+        # ok: sensitive-logging.auth-header-logged
+        LOG.debug("trans id %s", req.headers.get('X-Trans-Id'))
+        # ok: sensitive-logging.auth-header-logged
+        LOG.debug("has token: %s", 'X-Auth-Token' in req.headers)
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("has token: %s", 'X-Auth-Token' in req.headers)
+
+    def initialize_connection(self, volume, connector):
+        connection_info = self.driver.initialize_connection(volume, connector)
+        iscsi_properties = connection_info['data']
+        # ruleid: sensitive-logging.connection-info-logged
+        LOG.debug("connection info: %s", strutils.mask_password(connection_info))
+        LOG.debug("props: %(props)s, volume %(vol)s",
+                  # ruleid: sensitive-logging.connection-info-logged
+                  {'props': strutils.mask_password(iscsi_properties), 'vol': volume.id})
+        # ruleid: sensitive-logging.connection-info-logged
+        self.logger.info("initialize_connection - conn_info=%s" % strutils.mask_password(conn_info))
+        # ruleid: sensitive-logging.connection-info-logged
+        LOG.debug("data %s", strutils.mask_password(connection_info['data']))
+        # ok: sensitive-logging.connection-info-logged
+        LOG.debug("connection info: %s",
+                  strutils.mask_dict_password(connection_info))
+        # ok: sensitive-logging.connection-info-logged
+        LOG.debug("props %s", strutils.mask_password(iscsi_properties))
+        # ok: sensitive-logging.connection-info-logged
+        LOG.debug("volume %s", connection_info['data']['volume_id'])
+        # ok: sensitive-logging.connection-info-logged
+        LOG.debug("connector %s", connector)
+        return connection_info
+
+    def initialize_connection_fc(self, volume, connector):
+        # Built here from a literal without credentials: nothing to leak.
+        conn_info = {'driver_volume_type': 'fibre_channel',
+                     'data': {'target_wwn': ['50014380186b3f65']}}
+        # ok: sensitive-logging.connection-info-logged
+        LOG.debug("FC conn_info: %s", conn_info)
+        return conn_info
+
+    def initialize_connection_chap(self, volume, connector):
+        iscsi_properties = {'target_iqn': volume.iqn, 'target_lun': 0}
+        iscsi_properties['auth_password'] = self._chap_secret
+        # Known false negative: dicts built from a literal in the same function are skipped.
+        # todoruleid: sensitive-logging.connection-info-logged
+        LOG.debug("iSCSI properties: %s", iscsi_properties)
+        return iscsi_properties
+
+    def connect_db(self, transport_url, url):
+        # ruleid: sensitive-logging.credential-url-logged
+        LOG.info("Connecting to database %s", CONF.database.connection)
+        # ruleid: sensitive-logging.credential-url-logged
+        LOG.debug("Using transport %s", transport_url)
+        # ruleid: sensitive-logging.credential-url-logged
+        LOG.debug("dsn=%(dsn)s", {'dsn': self.dsn})
+        # ok: sensitive-logging.credential-url-logged
+        LOG.debug("Connecting to %s", url)
+        # ok: sensitive-logging.credential-url-logged
+        LOG.debug("transport url is not set")
+
+    def dump(self, name, size):
+        # ruleid: sensitive-logging.locals-logged
+        LOG.debug("creating %(name)s of %(size)s", locals())
+        # ruleid: sensitive-logging.locals-logged
+        LOG.debug("state: %(host)s %(port)s" % self.__dict__)
+        # ruleid: sensitive-logging.locals-logged
+        self.logger.info("{name} {size}".format(**locals()))
+        # ok: sensitive-logging.locals-logged
+        LOG.debug("creating %(name)s of %(size)s", {'name': name, 'size': size})
+
+
+def main(password, token, user_token_id):
+    # ruleid: sensitive-logging.secret-printed
+    print("admin password: %s" % password)
+    # ruleid: sensitive-logging.secret-printed
+    print("token:", token)
+    # ok: sensitive-logging.secret-printed
+    print("token id:", user_token_id)
+    # ok: sensitive-logging.secret-printed
+    print("password: %s" % strutils.mask_password(password))
+    # ok: sensitive-logging.secret-printed
+    print("Enter the admin password")

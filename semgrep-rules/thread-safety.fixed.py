@@ -1,0 +1,217 @@
+# Test cases for semgrep-rules/thread-safety.yaml (written for reviewbot).
+import threading
+
+from oslo_concurrency import lockutils
+
+from cinder import utils
+
+_REGISTRY_LOCK = threading.Lock()
+_REGISTRY = {}
+
+
+class LunCreator(object):
+    create_lock = threading.Lock()
+
+    def create_lun(self, client, name):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self.create_lock.acquire()
+        lun = client.create(name)
+        self.create_lock.release()
+        return lun
+
+    def create_lun_safely(self, client, name):
+        # ok: thread-safety.acquire-without-finally-release
+        self.create_lock.acquire()
+        try:
+            return client.create(name)
+        finally:
+            self.create_lock.release()
+
+    def try_create(self, client, name):
+        # ok: thread-safety.acquire-without-finally-release
+        if not self.create_lock.acquire(blocking=False):
+            return None
+        try:
+            return client.create(name)
+        finally:
+            self.create_lock.release()
+
+    def create_with(self, client, name):
+        # ok: thread-safety.acquire-without-finally-release
+        with self.create_lock:
+            return client.create(name)
+
+
+class ManagedLock(object):
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        # ok: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.release()
+
+
+def update_counter(counters, key):
+    # ruleid: thread-safety.lock-created-per-use
+    with threading.Lock():
+        counters[key] = counters.get(key, 0) + 1
+
+
+def update_counter_rlock(counters, key):
+    # ruleid: thread-safety.lock-created-per-use
+    lock = threading.RLock().acquire()
+    counters[key] = counters.get(key, 0) + 1
+    return lock
+
+
+def update_counter_shared(counters, key):
+    # ok: thread-safety.lock-created-per-use
+    with _REGISTRY_LOCK:
+        counters[key] = counters.get(key, 0) + 1
+
+
+def update_counter_lockutils(counters, key):
+    # ok: thread-safety.lock-created-per-use
+    with lockutils.lock('counters-%s' % key):
+        counters[key] = counters.get(key, 0) + 1
+
+
+class ConnectionPool(object):
+    def __init__(self):
+        self._lock = threading.Lock()
+        # ok: thread-safety.attribute-mutated-outside-lock
+        self._free = []
+        self._stats = {}
+
+    def put(self, conn):
+        with self._lock:
+            # ok: thread-safety.attribute-mutated-outside-lock
+            self._free.append(conn)
+
+    def get(self):
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        return None
+
+    def drain(self):
+        while True:
+            try:
+                # ruleid: thread-safety.attribute-mutated-outside-lock
+                conn = self._free.pop()
+            except IndexError:
+                return
+            conn.close()
+
+    def discard(self, conn):
+        # ruleid: thread-safety.attribute-mutated-outside-lock
+        self._free.remove(conn)
+
+    def _reset_locked(self):
+        # ok: thread-safety.attribute-mutated-outside-lock
+        self._free.clear()
+
+    def _forget(self, conn):
+        # ok: thread-safety.attribute-mutated-outside-lock
+        self._free.remove(conn)
+
+    def forget(self, conn):
+        with self._lock:
+            self._forget(conn)
+
+    @utils.synchronized('pool-stats')
+    def record(self, conn):
+        # ok: thread-safety.attribute-mutated-outside-lock
+        self._free.append(conn)
+
+    def note(self, name):
+        # ok: thread-safety.attribute-mutated-outside-lock
+        self._stats[name] = 1
+
+
+class BackendCache(object):
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._backends = {}
+
+    def reload(self, loader):
+        with self._lock:
+            self._backends = loader()
+
+    def register(self, name, backend):
+        # ruleid: thread-safety.check-then-set-race
+        self._backends.setdefault(name, backend)
+        return self._backends[name]
+
+    def register_locked(self, name, backend):
+        with self._lock:
+            # ok: thread-safety.check-then-set-race
+            if name not in self._backends:
+                self._backends[name] = backend
+        return self._backends[name]
+
+    @lockutils.synchronized('backend-cache')
+    def register_synchronized(self, name, backend):
+        # ok: thread-safety.check-then-set-race
+        if name not in self._backends:
+            self._backends[name] = backend
+
+    def register_computed(self, name, factory):
+        # ok: thread-safety.check-then-set-race
+        if name not in self._backends:
+            # todoruleid: thread-safety.attribute-mutated-outside-lock
+            self._backends[name] = factory(name)
+        return self._backends[name]
+
+
+def register_driver(name, driver):
+    # ruleid: thread-safety.check-then-set-race
+    _REGISTRY.setdefault(name, driver)
+    return _REGISTRY[name]
+
+
+def register_driver_locked(name, driver):
+    with _REGISTRY_LOCK:
+        # ok: thread-safety.check-then-set-race
+        if name not in _REGISTRY:
+            _REGISTRY[name] = driver
+    return _REGISTRY[name]
+
+
+def register_local(name, driver):
+    seen = {}
+    # ok: thread-safety.check-then-set-race
+    if name not in seen:
+        seen[name] = driver
+    return seen
+
+
+_HANDLERS = []
+
+
+def add_handler(handler):
+    # ruleid: thread-safety.global-mutated-outside-lock
+    _HANDLERS.append(handler)
+
+
+def add_handler_locked(handler):
+    with _REGISTRY_LOCK:
+        # ok: thread-safety.global-mutated-outside-lock
+        _HANDLERS.append(handler)
+
+
+@lockutils.synchronized('handlers')
+def remove_handler(handler):
+    # ok: thread-safety.global-mutated-outside-lock
+    _HANDLERS.remove(handler)
+
+
+def local_list(handler):
+    handlers = []
+    # ok: thread-safety.global-mutated-outside-lock
+    handlers.append(handler)
+    return handlers
