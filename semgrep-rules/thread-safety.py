@@ -212,6 +212,14 @@ def remove_handler(handler):
     _HANDLERS.remove(handler)
 
 
+def pop_handler():
+    # ruleid: thread-safety.acquire-without-finally-release
+    _REGISTRY_LOCK.acquire()
+    # ok: thread-safety.global-mutated-outside-lock
+    _HANDLERS.pop()
+    _REGISTRY_LOCK.release()
+
+
 def local_list(handler):
     handlers = []
     # ok: thread-safety.global-mutated-outside-lock
