@@ -59,8 +59,12 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
 
 def start_server(config: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """`reviewbot serve` as a real process; returns once /healthz answers."""
-    proc = subprocess.Popen([str(BIN / "reviewbot"), "serve", "--config", str(config), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [str(BIN / "reviewbot"), "serve", "--config", str(config), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     for _ in range(300):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
@@ -79,6 +83,16 @@ def bare_semgrep(files: list[Path], env: dict[str, str]) -> float:
             rel = f"f{i:02d}_{f.name}"
             shutil.copyfile(f, Path(tmp) / rel)
             rels.append(rel)
-        cmd = [str(BIN / "semgrep"), "scan", "--experimental", "--json", "--metrics=off",
-               "--disable-version-check", "--config", str(ROOT / "semgrep-rules"), "--", *rels]
+        cmd = [
+            str(BIN / "semgrep"),
+            "scan",
+            "--experimental",
+            "--json",
+            "--metrics=off",
+            "--disable-version-check",
+            "--config",
+            str(ROOT / "semgrep-rules"),
+            "--",
+            *rels,
+        ]
         return timed(cmd, Path(tmp), env).seconds

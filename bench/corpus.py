@@ -27,19 +27,32 @@ import zipfile
 from pathlib import Path
 
 CORPUS: dict[str, list[tuple[str, str]]] = {
+    # Rules were written and tuned against these.  The second group was the first measurement
+    # set; its findings were read while tightening the rules, so it moved here (docs/rule-quality.md).
     "tune": [
         ("cinder", "29.0.0"),
         ("oslo.messaging", "18.3.1"),
         ("requests", "2.34.2"),
         ("oslo.concurrency", "7.6.1"),
         ("swift", "2.38.3"),
-    ],
-    "measure": [
         ("glance", "33.0.0"),
         ("keystonemiddleware", "13.0.1"),
         ("paramiko", "5.1.0"),
         ("neutron", "29.0.0"),
         ("oslo.utils", "10.2.0"),
+    ],
+    # Never read while writing or tuning rules.
+    "measure": [
+        ("keystone", "30.0.0"),
+        ("octavia", "19.0.0"),
+        ("designate", "23.0.0"),
+        ("barbican", "23.0.0"),
+        ("manila", "23.0.1"),
+        ("oslo.db", "18.1.1"),
+        ("kombu", "5.7.0"),
+        ("python-swiftclient", "4.11.0"),
+        ("ironic-python-agent", "13.0.0"),
+        ("taskflow", "6.5.0"),
     ],
 }
 HELD_OUT = {"nova"}

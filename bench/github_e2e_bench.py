@@ -73,8 +73,9 @@ async def main_async(args: argparse.Namespace) -> None:
                     totals, bares = [], []
                     for rep in range(args.reps):
                         number += 1
-                        changes = [FileChange.added(f"pkg{rep}/f{i:02d}_{f.name}", f.read_bytes())
-                                   for i, f in enumerate(files)]
+                        changes = [
+                            FileChange.added(f"pkg{rep}/f{i:02d}_{f.name}", f.read_bytes()) for i, f in enumerate(files)
+                        ]
                         head = fake_sha(f"bench-{n}-{rep}")
                         fake.add_pull("bench", "demo", number, head, fake_sha(f"base-{n}-{rep}"), changes)
                         t0 = time.perf_counter()
@@ -89,17 +90,26 @@ async def main_async(args: argparse.Namespace) -> None:
                 # 200 concurrent deliveries (distinct small PRs, all accepted and stored).
                 base = 10_000
                 for i in range(200):
-                    fake.add_pull("bench", "demo", base + i, fake_sha(f"l{i}"), fake_sha(f"lb{i}"),
-                                  [FileChange.added("x.py", "print('hello')\n")])
-                payloads = [gp.pull_request("opened", base + i, fake_sha(f"l{i}"), full_name="bench/demo")
-                            for i in range(200)]
+                    fake.add_pull(
+                        "bench",
+                        "demo",
+                        base + i,
+                        fake_sha(f"l{i}"),
+                        fake_sha(f"lb{i}"),
+                        [FileChange.added("x.py", "print('hello')\n")],
+                    )
+                payloads = [
+                    gp.pull_request("opened", base + i, fake_sha(f"l{i}"), full_name="bench/demo") for i in range(200)
+                ]
                 lat = await asyncio.gather(*(post(session, url, p) for p in payloads))
                 loaded = rss_mb(server.pid)
                 lat_ms = sorted(x * 1000 for x in lat)
                 p50 = statistics.median(lat_ms)
                 p99 = lat_ms[int(0.99 * (len(lat_ms) - 1))]
-                print(f"\nwebhook answer latency, 200 concurrent deliveries: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-                      f"max {lat_ms[-1]:.1f} ms (target p99 ≤ 50 ms)")
+                print(
+                    f"\nwebhook answer latency, 200 concurrent deliveries: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+                    f"max {lat_ms[-1]:.1f} ms (target p99 ≤ 50 ms)"
+                )
                 await asyncio.sleep(3)
                 peak = rss_mb(server.pid, "VmHWM")
             print(f"server RSS: idle {idle:.0f} MB, right after the burst {loaded:.0f} MB, peak {peak:.0f} MB")

@@ -25,13 +25,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 
 BIN = Path(sys.executable).parent
-CLASSES = ("exception-handling", "sensitive-logging", "network-api-errors", "input-validation",
-           "thread-safety", "hardcoded-info")
+CLASSES = (
+    "exception-handling",
+    "sensitive-logging",
+    "network-api-errors",
+    "input-validation",
+    "thread-safety",
+    "hardcoded-info",
+)
 
 
 def scan(paths: list[Path]) -> dict:
     env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0")
-    cmd = [str(BIN / "reviewbot"), "scan", "--all-lines", "--format", "json", *map(str, paths)]
+    cmd = [str(BIN / "reviewbot"), "scan", "--all-lines", "--format", "json", "--run-timeout", "0", *map(str, paths)]
     proc = subprocess.run(cmd, env=env, capture_output=True, check=False, cwd=paths[0].parent)
     if proc.returncode not in (0, 1):
         raise SystemExit(proc.stderr.decode())
@@ -59,8 +65,9 @@ def stratified_sample(findings: list[dict], total: int, per_class: int, seed: in
 def context(base: Path, f: dict, around: int = 4) -> str:
     lines = (base / f["path"]).read_text("utf-8", "replace").splitlines()
     lo, hi = max(1, f["line"] - around), min(len(lines), f["end_line"] + around)
-    return "\n".join(f"{'>' if f['line'] <= n <= f['end_line'] else ' '}{n:5d}  {lines[n - 1]}"
-                     for n in range(lo, hi + 1))
+    return "\n".join(
+        f"{'>' if f['line'] <= n <= f['end_line'] else ' '}{n:5d}  {lines[n - 1]}" for n in range(lo, hi + 1)
+    )
 
 
 def main() -> int:
@@ -80,9 +87,11 @@ def main() -> int:
     per_class = Counter(f["defect_class"] for f in findings)
     per_rule = Counter(f["rule_id"] for f in findings)
     per_project = Counter(f["path"].split("/", 1)[0] for f in findings)
-    print(f"corpus half: {args.half}; {len(roots)} projects, {total_lines} lines, "
-          f"{out['stats']['files_scanned']} files scanned, {len(out['skipped'])} skipped, "
-          f"{len(out['errors'])} errors, {out['stats']['duration_s']:.1f} s")
+    print(
+        f"corpus half: {args.half}; {len(roots)} projects, {total_lines} lines, "
+        f"{out['stats']['files_scanned']} files scanned, {len(out['skipped'])} skipped, "
+        f"{len(out['errors'])} errors, {out['stats']['duration_s']:.1f} s"
+    )
     for name, n in lines.items():
         print(f"  {name:30} {n:8d} lines  {per_project.get(name, 0):5d} findings")
     print(f"\n{'class':22} {'findings':>8} {'per 1k lines':>12}")

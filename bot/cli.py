@@ -43,7 +43,7 @@ def _scan(args: argparse.Namespace) -> int:
                 change.contents = {p: c for p, c in change.contents.items() if p in keep}
             mode = FilterMode(args.filter_mode)
         cache = None if args.no_cache else FindingsCache(default_cache_dir())
-        limits = ScanLimits(max_file_bytes=args.max_file_bytes)
+        limits = ScanLimits(max_file_bytes=args.max_file_bytes, run_timeout_s=args.run_timeout or float("inf"))
         scanner = Scanner(Path(args.rules) if args.rules else None, cache=cache, limits=limits)
         raw = scanner.scan(change.contents)
     except (OSError, LocalInputError, DiffError) as exc:
@@ -190,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--no-suggestions", action="store_true", help="skip building and verifying fixes")
     sc.add_argument("--rules", help="rules directory (default: semgrep-rules/ or REVIEWBOT_RULES_DIR)")
     sc.add_argument("--max-file-bytes", type=int, default=1 << 20, help="skip larger files (default 1 MiB)")
+    sc.add_argument(
+        "--run-timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="wall-clock limit for the whole scan (default 120; 0 = none)",
+    )
     sc.set_defaults(func=_scan)
 
     se = sub.add_parser("serve", help="webhook server with embedded queue and workers")

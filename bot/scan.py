@@ -331,7 +331,8 @@ class Scanner:
                     if err:
                         out[back[q]].errors.append(err)
                 try:
-                    stdout, stderr = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
+                    left = None if deadline == float("inf") else max(deadline - time.monotonic(), 0.1)
+                    stdout, stderr = proc.communicate(timeout=left)
                 except subprocess.TimeoutExpired as exc:
                     proc.kill()
                     proc.communicate()

@@ -154,7 +154,7 @@ def serve(conf, port, portals_ips):
     # ruleid: hardcoded-info.bind-all-interfaces
     sock6.bind(('::', port))
     if not portals_ips:
-        # ruleid: hardcoded-info.bind-all-interfaces
+        # ok: hardcoded-info.bind-all-interfaces
         portals_ips = ('0.0.0.0', '[::0]')
     # ok: hardcoded-info.bind-all-interfaces
     bind_ip = conf.get('bind_ip', '0.0.0.0')
@@ -168,9 +168,44 @@ def serve(conf, port, portals_ips):
     return sock, sock6, bind_ip, host, sep
 
 
-# ruleid: hardcoded-info.bind-all-interfaces
+# ok: hardcoded-info.bind-all-interfaces
 def run_server(app, host='0.0.0.0', port=8080):
     return app, host, port
+
+
+def start_listeners(app, handler, port, loop, proto, web, eventlet, http_server):
+    # ruleid: hardcoded-info.bind-all-interfaces
+    app.run(host='0.0.0.0', port=port)
+    # ruleid: hardcoded-info.bind-all-interfaces
+    httpd = http_server.HTTPServer(('0.0.0.0', port), handler)
+    srv = socket.socket()
+    # ruleid: hardcoded-info.bind-all-interfaces
+    srv.bind(('', port))
+    # ruleid: hardcoded-info.bind-all-interfaces
+    listener = eventlet.listen(('::', port))
+    # ruleid: hardcoded-info.bind-all-interfaces
+    web.run_app(app, host='0.0.0.0', port=port)
+    # ruleid: hardcoded-info.bind-all-interfaces
+    server = loop.create_server(proto, '0.0.0.0', port)
+    # ok: hardcoded-info.bind-all-interfaces
+    local = eventlet.listen(('127.0.0.1', port))
+    return httpd, srv, listener, server, local
+
+
+# ok: hardcoded-info.bind-all-interfaces
+WILDCARDS = {4: '0.0.0.0', 6: '::'}
+
+
+def not_listeners(parser, filters, mac, spawn_kwargs):
+    # ok: hardcoded-info.bind-all-interfaces
+    parser.add_argument('-H', '--host', default='0.0.0.0', help='Address of the API host.')
+    # ok: hardcoded-info.bind-all-interfaces
+    filters.append({'dl_src': mac, 'nw_src': '0.0.0.0'})
+    # ok: hardcoded-info.bind-all-interfaces
+    spawn_kwargs['bind_address'] = '::'
+    # ok: hardcoded-info.bind-all-interfaces
+    conn = socket.create_connection(('0.0.0.0', 80))
+    return conn
 
 
 # --- hardcoded-tmp-path (B108) ----------------------------------------------
