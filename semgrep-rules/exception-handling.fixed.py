@@ -298,3 +298,15 @@ def convert_http_error(url):
     except Exception as ex:
         # ok: exception-handling.raise-without-from-in-except
         raise BackendError("API call failed")
+
+
+def unwind(exits, exc, sys):
+    while exits:
+        handler = exits.pop()
+        try:
+            if handler(*exc):
+                exc = (None, None, None)
+        # ok: exception-handling.bare-except
+        except:
+            exc = sys.exc_info()
+    return exc

@@ -283,3 +283,31 @@ url_opts = [
     cfg.StrOpt('transport_url', default='rabbit://guest:guest@localhost:5672/',
                secret=True),
 ]
+
+
+# --- names and values that are not credentials ---------------------------------
+
+# ok: hardcoded-info.hardcoded-password-string
+STYLE_LOGIN_PASSWORD = 'basic_auth'
+
+
+def parse_sections(sections):
+    last_token = None
+    for section in sections:
+        # ok: hardcoded-info.hardcoded-password-string
+        if last_token == 'frontend':
+            # ok: hardcoded-info.hardcoded-password-string
+            last_token = 'frontend_id'
+    return last_token
+
+
+# ruleid: hardcoded-info.hardcoded-password-string
+token = "ghx9Kq2Lm7Zp4Rt8Wv3Yb6Nc1Qs5"
+# ruleid: hardcoded-info.hardcoded-password-string
+auth_token = 'S3cr3tT0k3nValue'
+# ok: hardcoded-info.hardcoded-password-string
+token = 'frontend'
+# ok: hardcoded-info.url-embedded-credentials
+CI_DB_URL = 'postgresql+psycopg2://citest:citest@localhost/postgres'
+# ruleid: hardcoded-info.url-embedded-credentials
+BROKER_URL = 'amqp://nova:Rabb1t-Pw@rabbit.internal:5672//'

