@@ -105,7 +105,9 @@ def whole_files(paths: Iterable[Path], repo: Path, excludes: Iterable[str] = DEF
             if t.is_symlink() or not t.is_file():
                 continue
             rel = t.relative_to(base).as_posix()
-            if is_excluded(rel, excludes):
+            # Excludes apply below what was named: `scan --all-lines examples/` scans examples/,
+            # `scan --all-lines .` skips it.  A file named explicitly is always scanned.
+            if t != g and is_excluded(t.relative_to(g).as_posix(), excludes):
                 continue
             if t != g and t.suffix not in (".py", ".pyi", ".pyw"):
                 continue  # walking a tree: only Python files; a file named explicitly is always tried

@@ -42,6 +42,15 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "*_pb2.py",
     "*_pb2_grpc.py",
     "*_pb2.pyi",
+    # Illustrations, not product code: sample credentials, /tmp paths and shortcuts are expected.
+    "doc/*",
+    "*/doc/*",
+    "docs/*",
+    "*/docs/*",
+    "examples/*",
+    "*/examples/*",
+    "samples/*",
+    "*/samples/*",
 )
 
 

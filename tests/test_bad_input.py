@@ -96,3 +96,6 @@ def test_whole_files_walks_python_only_and_respects_excludes(tmp_path: Path) -> 
     change = whole_files([tmp_path / "pkg"], tmp_path)
     assert list(change.contents) == ["pkg/a.py"]
     assert change.files["pkg/a.py"].added == frozenset({1, 2})
+    # Excludes apply below the named directory: naming vendor/ itself scans it.
+    assert list(whole_files([tmp_path / "pkg" / "vendor"], tmp_path).contents) == ["pkg/vendor/v.py"]
+    assert list(whole_files([tmp_path / "pkg" / "gen_pb2.py"], tmp_path).contents) == ["pkg/gen_pb2.py"]
