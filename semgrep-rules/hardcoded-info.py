@@ -216,14 +216,20 @@ tmp_opts = [
 ]
 
 
-def write_state(data, conf):
+ACTIVITY_PATH = "/tmp/alarms_activity.txt"
+
+
+def write_state(data, conf, remote):
     # ruleid: hardcoded-info.hardcoded-tmp-path
     with open('/tmp/cinder-state.json', 'w') as f:
         f.write(data)
     # ruleid: hardcoded-info.hardcoded-tmp-path
-    sock_path = os.path.join('/var/tmp', 'metrics.sock')
+    os.makedirs(os.path.join('/var/tmp', 'metrics'))
     # ruleid: hardcoded-info.hardcoded-tmp-path
-    shm_name = '/dev/shm/qmanager'
+    shutil.copyfile(conf.source, '/dev/shm/qmanager')
+    # ruleid: hardcoded-info.hardcoded-tmp-path
+    with open(ACTIVITY_PATH, 'rb') as f:
+        data = f.read()
     # ok: hardcoded-info.hardcoded-tmp-path
     fd, path = tempfile.mkstemp(dir='/tmp')
     # ok: hardcoded-info.hardcoded-tmp-path
@@ -232,10 +238,15 @@ def write_state(data, conf):
     if path.startswith('/tmp/'):
         pass
     # ok: hardcoded-info.hardcoded-tmp-path
-    profile = '/tmp/log/swift/profile/default.profile'  # nosec B108
+    profile = open('/tmp/log/swift/profile/default.profile')  # nosec B108
     # ok: hardcoded-info.hardcoded-tmp-path
-    other = '/tmpfs/data'
-    return sock_path, shm_name, fd, prefix, profile, other
+    other = open('/tmpfs/data')
+    # a path on another machine
+    # ok: hardcoded-info.hardcoded-tmp-path
+    remote.write_file_to('/tmp/job.xml', data)
+    # ok: hardcoded-info.hardcoded-tmp-path
+    volumes = {'/tmp': {'bind': '/tmp', 'mode': 'rw'}}
+    return fd, prefix, profile, other, volumes
 
 
 # --- private-key-literal ----------------------------------------------------

@@ -34,6 +34,10 @@ class ArrayClient(object):
         # ok: sensitive-logging.secret-value-logged
         LOG.info("CREATE BACKEND %s TOKEN %s", self.url, self.db_token)
         # ok: sensitive-logging.secret-value-logged
+        LOG.info("Complete lifecycle for %s.", self.lifecycle_action_token)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("got %s", self.keystone_token)
+        # ok: sensitive-logging.secret-value-logged
         LOG.warning("check %(p)s", dict(p=self.path_to_private_key))
         # ruleid: sensitive-logging.secret-value-logged
         LOG.debug("auth_token=%s", self.auth_token)
