@@ -51,6 +51,9 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "*/examples/*",
     "samples/*",
     "*/samples/*",
+    # development-environment set-up scripts (OpenStack's devstack plugins)
+    "devstack/*",
+    "*/devstack/*",
 )
 
 

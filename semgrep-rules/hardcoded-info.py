@@ -327,3 +327,13 @@ BROKER_URL = 'amqp://nova:Rabb1t-Pw@rabbit.internal:5672//'
 def trust_actions(url):
     # ok: hardcoded-info.hardcoded-password-string
     return url.password == 'delete'  # noqa: S105
+
+
+# ok: hardcoded-info.hardcoded-password-default
+def parse_ssl(factory, port, private_key="server.pem", password_file="pw.txt"):
+    return factory, port, private_key, password_file
+
+
+# ok: hardcoded-info.hardcoded-password-default
+def ftp_login(username="anonymous", password="guest@example.org"):
+    return username, password
