@@ -142,3 +142,13 @@ def test_rule_path_excludes_apply_to_files_named_explicitly() -> None:
     res = Scanner(RULES).scan({"pkg/db.py": src, "pkg/tests/unit/test_db.py": src, "tests/helpers.py": src})
     paths = {f.path for f in res.findings if f.rule_id.startswith("hardcoded-info.")}
     assert paths == {"pkg/db.py"}
+
+
+def test_messages_never_show_unbound_metavariables() -> None:
+    """Run every rule on its own test file: no message may keep a literal `$NAME`."""
+    import re as _re
+
+    for cls in DEFECT_CLASSES:
+        res = Scanner(RULES).scan({f"pkg/{cls}.py": (RULES / f"{cls}.py").read_bytes()})
+        for f in res.findings:
+            assert not _re.search(r"\$[A-Z][A-Z0-9_]*", f.message), (f.rule_id, f.message)
