@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,7 +76,11 @@ async def main_async(args: argparse.Namespace) -> None:
             print("target: event→review ÷ bare semgrep ≤ 1.5")
         finally:
             server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
             shutil.rmtree(work, ignore_errors=True)
 
 
