@@ -58,6 +58,40 @@ def bucket_quantile(before: dict[float, float], after: dict[float, float], q: fl
     return float("inf")
 
 
+def curl_burst(url: str, payloads: list[dict], work: Path) -> list[float] | None:
+    """The same burst sent by curl (C, one process, 200 parallel transfers): less client overhead
+    than a Python client.  None when curl is not installed."""
+    import shutil as _shutil
+
+    if not _shutil.which("curl"):
+        return None
+    cfg = []
+    for i, payload in enumerate(payloads):
+        body = gp.encode(payload)
+        (work / f"burst{i}.json").write_bytes(body)
+        lines = [f'url = "{url}"', 'request = "POST"', f'data-binary = "@{work / f"burst{i}.json"}"']
+        lines += [f'header = "{k}: {v}"' for k, v in gp.headers("pull_request", body).items()]
+        lines += ['write-out = "%{time_total}\\n"', 'output = "/dev/null"']
+        cfg.append("\n".join(lines))
+    (work / "burst.cfg").write_text("\nnext\n".join(cfg) + "\n")
+    proc = subprocess.run(
+        [
+            "curl",
+            "-s",
+            "-Z",
+            "--parallel-immediate",
+            "--parallel-max",
+            str(len(payloads)),
+            "-K",
+            str(work / "burst.cfg"),
+        ],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    return sorted(float(x) * 1000 for x in proc.stdout.split())
+
+
 async def post(session: aiohttp.ClientSession, url: str, payload: dict, event: str = "pull_request") -> float:
     body = gp.encode(payload)
     t0 = time.perf_counter()
@@ -140,6 +174,29 @@ async def main_async(args: argparse.Namespace) -> None:
                     f"p50 ≤ {bucket_quantile(before, after, 0.5):g} ms, "
                     f"p99 ≤ {bucket_quantile(before, after, 0.99):g} ms"
                 )
+                for i in range(200):
+                    fake.add_pull(
+                        "bench",
+                        "demo",
+                        base + 1000 + i,
+                        fake_sha(f"c{i}"),
+                        fake_sha(f"cb{i}"),
+                        [FileChange.added("x.py", "print('hello')\n")],
+                    )
+                curl_lat = await asyncio.to_thread(
+                    curl_burst,
+                    url,
+                    [
+                        gp.pull_request("opened", base + 1000 + i, fake_sha(f"c{i}"), full_name="bench/demo")
+                        for i in range(200)
+                    ],
+                    work,
+                )
+                if curl_lat:
+                    print(
+                        f"same burst sent by curl (-Z, 200 parallel): p50 {statistics.median(curl_lat):.1f} ms, "
+                        f"p99 {curl_lat[int(0.99 * (len(curl_lat) - 1))]:.1f} ms, max {curl_lat[-1]:.1f} ms"
+                    )
                 await asyncio.sleep(3)
                 peak = rss_mb(server.pid, "VmHWM")
             print(f"server RSS: idle {idle:.0f} MB, right after the burst {loaded:.0f} MB, peak {peak:.0f} MB")

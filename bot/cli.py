@@ -111,8 +111,15 @@ def _serve(args: argparse.Namespace) -> int:
         settings.server.port = args.port
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
+    # A deep accept backlog: a burst of webhook deliveries must not wait for SYN retransmits.
     web.run_app(
-        app, host=settings.server.host, port=settings.server.port, print=None, access_log=None, handle_signals=True
+        app,
+        backlog=2048,
+        host=settings.server.host,
+        port=settings.server.port,
+        print=None,
+        access_log=None,
+        handle_signals=True,
     )
     return EXIT_OK
 
