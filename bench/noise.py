@@ -24,15 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bot.models import DEFECT_CLASSES as CLASSES
+
 BIN = Path(sys.executable).parent
-CLASSES = (
-    "exception-handling",
-    "sensitive-logging",
-    "network-api-errors",
-    "input-validation",
-    "thread-safety",
-    "hardcoded-info",
-)
 
 
 def scan(paths: list[Path]) -> dict:

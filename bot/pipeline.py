@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -138,17 +139,17 @@ class Pipeline:
             f"{out.comments_posted} new comment(s), {out.resolved} thread(s) resolved."
         )
 
+    @staticmethod
+    def _posted_review_query(ref: ChangeRef, ruleset: str) -> Any:
+        return select(PostedReview.id).where(
+            PostedReview.change_key == ref.key,
+            PostedReview.revision == ref.revision,
+            PostedReview.ruleset == ruleset,
+        )
+
     async def _already_posted(self, ref: ChangeRef, ruleset: str) -> bool:
         async with self.store.session() as s:
-            row = (
-                await s.execute(
-                    select(PostedReview.id).where(
-                        PostedReview.change_key == ref.key,
-                        PostedReview.revision == ref.revision,
-                        PostedReview.ruleset == ruleset,
-                    )
-                )
-            ).first()
+            row = (await s.execute(self._posted_review_query(ref, ruleset))).first()
         return row is not None
 
     async def _change_reviewed(self, ref: ChangeRef) -> bool:
@@ -218,15 +219,7 @@ class Pipeline:
                     )
                 )
             if out.review_id is not None and reason == "auto":
-                exists = (
-                    await s.execute(
-                        select(PostedReview.id).where(
-                            PostedReview.change_key == ref.key,
-                            PostedReview.revision == ref.revision,
-                            PostedReview.ruleset == ruleset,
-                        )
-                    )
-                ).first()
+                exists = (await s.execute(self._posted_review_query(ref, ruleset))).first()
                 if exists is None:
                     s.add(
                         PostedReview(

@@ -74,16 +74,7 @@ class Services:
         created = event.get("eventCreatedOn")
         if isinstance(created, (int, float, str)) and str(created).isdigit():
             self.last_gerrit_event = max(self.last_gerrit_event, float(created))
-        job = None
-        if decision.ref is not None:
-            ref = decision.ref
-            job = JobSpec(
-                change_key=ref.key,
-                platform="gerrit",
-                ref=ref.model_dump(mode="json"),
-                reason=decision.reason,
-                requested_by=decision.requested_by,
-            )
+        job = job_spec("gerrit", decision.ref, decision.reason, decision.requested_by)
         accepted = await self.intake.submit(delivery_key(event), decision.kind or "gerrit", job)
         if accepted.duplicate:
             return 200, {"status": "duplicate"}
@@ -193,6 +184,15 @@ def _cache() -> Any:
     return FindingsCache(default_cache_dir())
 
 
+def job_spec(platform: str, ref: ChangeRef | None, reason: str, requested_by: str | None) -> JobSpec | None:
+    """The job an accepted event asks for (None when the event is only recorded)."""
+    if ref is None:
+        return None
+    return JobSpec(
+        change_key=ref.key, platform=platform, ref=ref.model_dump(mode="json"), reason=reason, requested_by=requested_by
+    )
+
+
 def _json(code: int, /, **body: Any) -> web.Response:
     return web.json_response(body, status=code)
 
@@ -237,16 +237,7 @@ async def _github_webhook(request: web.Request) -> web.Response:
         decision = decide(event, payload, settings.github)
     except (KeyError, TypeError, ValueError) as exc:
         return _json(400, error=f"malformed {event} payload: missing or invalid {exc}")
-    job = None
-    if decision.ref is not None:
-        ref = decision.ref
-        job = JobSpec(
-            change_key=ref.key,
-            platform="github",
-            ref=ref.model_dump(mode="json"),
-            reason=decision.reason,
-            requested_by=decision.requested_by,
-        )
+    job = job_spec("github", decision.ref, decision.reason, decision.requested_by)
     accepted = await services.intake.submit(f"github:{delivery}", event, job)
     if accepted.duplicate:
         return _json(200, status="duplicate", delivery=delivery)
