@@ -249,3 +249,34 @@ async def test_stream_events_with_reconnect_and_catch_up(aiohttp_client, tmp_pat
             assert [len(fake.reviews(PROJECT, n)) for n in (21, 22, 23)] == [1, 1, 1]
     finally:
         await asyncio.to_thread(ssh.stop)
+
+
+async def test_revision_deleted_before_the_job_runs_reviews_the_current_one(aiohttp_client, tmp_path: Path) -> None:
+    events: list[dict[str, Any]] = []
+    fake = FakeGerrit(username="reviewbot", http_password="secret", event_sink=events.append)
+    async with fake:
+        client = await start(aiohttp_client, settings_for(tmp_path, fake.url))
+        fake.add_change(PROJECT, 31, base={"pkg/mod.py": OLD})
+        fake.add_patchset(PROJECT, 31, files={"pkg/mod.py": V1})
+        fake.add_patchset(PROJECT, 31, files={"pkg/mod.py": V2})
+        event_ps2 = events[-1]
+        fake.delete_revision(PROJECT, 31, 2)  # patch set 1 is current again
+        assert (await hook(client, event_ps2)).status == 202
+        await wait_until(lambda: fake.reviews(PROJECT, 31), what="review of the current patch set")
+        ((revision, _),) = fake.reviews(PROJECT, 31)
+        assert revision == fake.revision(PROJECT, 31, 1).sha
+
+
+async def test_briefly_stale_gerrit_after_an_event_is_waited_out(aiohttp_client, tmp_path: Path) -> None:
+    events: list[dict[str, Any]] = []
+    fake = FakeGerrit(username="reviewbot", http_password="secret", event_sink=events.append)
+    async with fake:
+        client = await start(aiohttp_client, settings_for(tmp_path, fake.url))
+        fake.add_change(PROJECT, 32, base={"pkg/mod.py": OLD})
+        fake.add_patchset(PROJECT, 32, files={"pkg/mod.py": V1})
+        fake.stale_next(2)  # the change answers 404 twice right after the event
+        assert (await hook(client, events[-1])).status == 202
+        await wait_until(lambda: fake.reviews(PROJECT, 32), what="review")
+        await wait_until(lambda: idle(client), what="idle")
+        counts = await client.app[SERVICES].queue.counts()
+        assert counts == {"done": 1}  # no failed attempt: the 404s were retried in place
