@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.models import ChangedFile, FileStatus, SkippedFile
+from bot.models import EXCLUDED, ChangedFile, FileStatus, SkippedFile
 from bot.paths import DEFAULT_EXCLUDES, UnsafePathError, is_excluded, safe_relpath
 
 # Files above this are not even read into memory; the scanner's own limit is lower.
@@ -56,7 +56,7 @@ def from_diff(diff_text: str | bytes, repo: Path, excludes: Iterable[str] = DEFA
             change.skipped.append(SkippedFile(path=cf.path, reason=cf.skipped))
             continue
         if is_excluded(cf.path, excludes):
-            change.skipped.append(SkippedFile(path=cf.path, reason="excluded by review.exclude_paths"))
+            change.skipped.append(SkippedFile(path=cf.path, reason=EXCLUDED))
             continue
         data = read_inside(repo, cf.path)
         if isinstance(data, str):

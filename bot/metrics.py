@@ -14,3 +14,4 @@ RUN_SECONDS = Histogram(
 INTAKE_SECONDS = Histogram(
     "reviewbot_intake_seconds", "Webhook answer time", buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
 )
+FEEDBACK = Counter("reviewbot_feedback_total", "Not-useful / ignore replies recorded", ["platform"])

@@ -16,6 +16,7 @@ DEFECT_CLASSES: tuple[str, ...] = (
 )
 # Skip reason of files that are not Python: counted, not listed one by one.
 NOT_PYTHON = "not a Python file"
+EXCLUDED = "excluded by review.exclude_paths"
 # Classes whose matched text may itself be a secret: never repeat it verbatim (DESIGN.md §6).
 SECRET_CLASSES: frozenset[str] = frozenset({"hardcoded-info", "sensitive-logging"})
 

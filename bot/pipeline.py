@@ -15,7 +15,7 @@ from bot.models import ChangeRef, FilterMode, Finding, ReviewComment, ScanResult
 from bot.platforms.base import FetchedChange, Platform, PostedComment, review_marker
 from bot.review import build_review, filter_findings, shown_text
 from bot.scan import Scanner
-from bot.store import CommentRow, FindingRow, PostedReview, Run, Store
+from bot.store import CommentRow, FeedbackRow, FindingRow, PostedReview, Run, Store
 from bot.suggest import attach_suggestions
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ class Pipeline:
 
         t2 = time.monotonic()
         posted = await platform.posted_comments(ref)
+        await self.collect_feedback(platform, ref)
         review = build_review(
             kept,
             fetched.files,
@@ -130,6 +131,44 @@ class Pipeline:
             out.resolved,
         )
         return out
+
+    async def collect_feedback(self, platform: Platform, ref: ChangeRef) -> int:
+        """Record new `not useful` / `ignore` replies to our comments; resolve the ignored threads."""
+        items = await platform.feedback(ref)
+        if not items:
+            return 0
+        async with self.store.session() as s:
+            known = set(
+                (
+                    await s.execute(
+                        select(FeedbackRow.reply_id).where(
+                            FeedbackRow.platform == ref.platform, FeedbackRow.change_key == ref.key
+                        )
+                    )
+                ).scalars()
+            )
+        fresh = [f for f in items if f.reply_id not in known]
+        if not fresh:
+            return 0
+        async with self.store.session() as s, s.begin():
+            for f in fresh:
+                s.add(
+                    FeedbackRow(
+                        platform=ref.platform,
+                        change_key=ref.key,
+                        reply_id=f.reply_id,
+                        fingerprint=f.comment.fingerprint,
+                        rule_id=f.rule_id,
+                        kind=f.kind,
+                        reason=f.reason,
+                        author=f.author,
+                    )
+                )
+        to_resolve = {f.comment.comment_id: f.comment for f in fresh if f.kind == "ignore" and not f.comment.resolved}
+        if to_resolve:
+            await platform.resolve(ref, list(to_resolve.values()), ref.revision)
+        log.info("%s: %d feedback report(s) recorded", ref.key, len(fresh))
+        return len(fresh)
 
     @staticmethod
     def _recheck_reply(ref: ChangeRef, out: RunOutcome, who: str | None) -> str:

@@ -35,6 +35,15 @@ class TransientError(Exception):
         self.retry_after = retry_after
 
 
+# When requests for one change coalesce, the strongest reason wins: a recheck answers on the
+# change, a review posts, feedback only records replies (every review run also records them).
+_STRENGTH = {"feedback": 0, "auto": 1, "recheck": 2}
+
+
+def stronger(a: str, b: str) -> str:
+    return a if _STRENGTH.get(a, 1) >= _STRENGTH.get(b, 1) else b
+
+
 @dataclass(frozen=True)
 class Enqueued:
     job_id: int
@@ -58,8 +67,8 @@ async def enqueue(
         t = time.time()
         if waiting is not None:
             waiting.ref = ref
-            if reason == "recheck":
-                waiting.reason = "recheck"
+            if stronger(reason, waiting.reason) != waiting.reason:
+                waiting.reason = reason
                 waiting.requested_by = requested_by
             waiting.updated_at = t
             await session.flush()
@@ -85,23 +94,29 @@ async def enqueue(
 
 
 async def enqueue_many(session: AsyncSession, specs: list[dict[str, Any]]) -> list[Enqueued]:
-    """`enqueue` for a batch in at most three Core statements (webhook bursts).  Each spec holds
-    enqueue's keyword arguments.  Raises IntegrityError if another writer raced us: the caller
-    then retries one by one."""
+    """`enqueue` for a batch in a few Core statements (webhook bursts).  Each spec holds enqueue's
+    keyword arguments.  Raises IntegrityError if another writer raced us: the caller then
+    retries one by one."""
     if not specs:
         return []
     keys = {sp["change_key"] for sp in specs}
-    rows = await session.execute(select(Job.id, Job.change_key).where(Job.change_key.in_(keys), Job.state == "waiting"))
-    waiting: dict[str, int] = {ck: jid for jid, ck in rows.all()}
+    rows = await session.execute(
+        select(Job.id, Job.change_key, Job.reason).where(Job.change_key.in_(keys), Job.state == "waiting")
+    )
+    found = rows.all()
+    waiting: dict[str, int] = {ck: jid for jid, ck, _ in found}
+    existing_reason: dict[str, str] = {ck: reason for _, ck, reason in found}
     existed = set(waiting)
     t = time.time()
-    # The last spec of a change wins (newest revision); a recheck anywhere in the batch sticks.
+    # The last spec of a change wins (newest revision); the strongest reason in the batch sticks.
     last: dict[str, dict[str, Any]] = {}
-    recheck: dict[str, str | None] = {}
+    strongest: dict[str, tuple[str, str | None]] = {}
     for sp in specs:
-        last[sp["change_key"]] = sp
-        if sp.get("reason") == "recheck":
-            recheck[sp["change_key"]] = sp.get("requested_by")
+        ck = sp["change_key"]
+        last[ck] = sp
+        reason = sp.get("reason", "auto")
+        if ck not in strongest or stronger(reason, strongest[ck][0]) != strongest[ck][0]:
+            strongest[ck] = (reason, sp.get("requested_by"))
     new_keys = [ck for ck in last if ck not in waiting]
     if new_keys:
         values = [
@@ -109,8 +124,8 @@ async def enqueue_many(session: AsyncSession, specs: list[dict[str, Any]]) -> li
                 "change_key": ck,
                 "platform": last[ck]["platform"],
                 "ref": last[ck]["ref"],
-                "reason": "recheck" if ck in recheck else "auto",
-                "requested_by": recheck.get(ck),
+                "reason": strongest[ck][0],
+                "requested_by": strongest[ck][1],
                 "state": "waiting",
                 "attempts": 0,
                 "run_after": t,
@@ -121,11 +136,11 @@ async def enqueue_many(session: AsyncSession, specs: list[dict[str, Any]]) -> li
         ]
         inserted = await session.execute(insert(Job).returning(Job.id, Job.change_key), values)
         waiting.update({ck: jid for jid, ck in inserted.all()})
-    old_keys = [ck for ck in last if ck in existed]
-    for ck in old_keys:
+    for ck in (ck for ck in last if ck in existed):
         changes: dict[str, Any] = {"ref": last[ck]["ref"], "updated_at": t}
-        if ck in recheck:
-            changes |= {"reason": "recheck", "requested_by": recheck[ck]}
+        reason, who = strongest[ck]
+        if stronger(reason, existing_reason[ck]) != existing_reason[ck]:
+            changes |= {"reason": reason, "requested_by": who}
         await session.execute(update(Job).where(Job.id == waiting[ck]).values(**changes))
     out, seen = [], set()
     for sp in specs:
@@ -206,8 +221,7 @@ class JobQueue:
             ).scalar_one_or_none()
             if other is not None:
                 # A newer request is already waiting: it will review the newest revision.
-                if job.reason == "recheck":
-                    other.reason = "recheck"
+                other.reason = stronger(job.reason, other.reason)
                 await s.execute(update(Job).where(Job.id == job.id).values(state="superseded", last_error=error))
                 return "superseded"
             await s.execute(

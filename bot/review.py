@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from bot.models import (
     DEFECT_CLASSES,
+    EXCLUDED,
     NOT_PYTHON,
     SECRET_CLASSES,
     ChangedFile,
@@ -148,12 +149,16 @@ def summary(kept: list[Finding], review: Review, repeated: int, skipped: list[Sk
         lines += [f"- `{f.path}` line {f.start.line}: **{f.rule_id}** {f.message}" for f in review.overflow[:LISTED]]
         if len(review.overflow) > LISTED:
             lines.append(f"- … and {len(review.overflow) - LISTED} more")
-    other = [s for s in skipped if s.reason != NOT_PYTHON]
+    # Files skipped by design are counted; files we could not review are named.
+    counted = Counter(s.reason for s in skipped if s.reason in (NOT_PYTHON, EXCLUDED))
+    other = [s for s in skipped if s.reason not in counted]
     if other:
         lines += ["", f"{len(other)} file(s) not reviewed:"]
         lines += [f"- `{s.path}`: {s.reason}" for s in other[:LISTED]]
         if len(other) > LISTED:
             lines.append(f"- … and {len(other) - LISTED} more")
-    if len(other) < len(skipped):
-        lines += ["", f"{len(skipped) - len(other)} non-Python file(s) were not scanned."]
+    if counted.get(NOT_PYTHON):
+        lines += ["", f"{counted[NOT_PYTHON]} non-Python file(s) were not scanned."]
+    if counted.get(EXCLUDED):
+        lines += ["", f"{counted[EXCLUDED]} file(s) {EXCLUDED} (vendored, generated or documentation code)."]
     return "\n".join(lines)

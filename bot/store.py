@@ -147,6 +147,23 @@ class CommentRow(Base):
     __table_args__ = (UniqueConstraint("change_key", "fingerprint", name="uq_comment_fp"),)
 
 
+class FeedbackRow(Base):
+    """A reviewer's reply to one of our comments: `not useful` (with a reason) or `ignore`."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    change_key: Mapped[str] = mapped_column(String(400), index=True)
+    reply_id: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(40))
+    rule_id: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # not-useful | ignore
+    reason: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+    __table_args__ = (UniqueConstraint("platform", "change_key", "reply_id", name="uq_feedback_reply"),)
+
+
 def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})

@@ -88,7 +88,7 @@ async def test_odd_paths_and_binary_files(aiohttp_client, tmp_path: Path) -> Non
         # Every file that was not reviewed is named, with the reason.
         assert "1 non-Python file(s) were not scanned" in review.body  # assets/logo.png, never downloaded
         assert "`data/latin1.py`: not valid UTF-8" in review.body
-        assert "`vendor/lib.py`: excluded" in review.body
+        assert "1 file(s) excluded by review.exclude_paths" in review.body  # vendor/lib.py
         assert "pkg/broken.py" in review.body  # could not be fully analysed
 
 
@@ -96,7 +96,7 @@ async def test_pull_request_over_githubs_3000_file_cap_is_noted(aiohttp_client, 
     fake = new_fake()
     async with fake:
         head = fake_sha("big")
-        files = [FileChange.added("pkg/mod.py", V1)]
+        files = [FileChange.added("a/mod.py", V1)]  # GitHub lists files by path: this one is within the cap
         files += [FileChange.added(f"docs/page{i:04d}.txt", f"page {i}\n") for i in range(3004)]
         fake.add_pull(OWNER, NAME, 7, head, fake_sha("bigbase"), files)
         client = await start_app(aiohttp_client, make_settings(tmp_path, fake.url))
@@ -104,7 +104,8 @@ async def test_pull_request_over_githubs_3000_file_cap_is_noted(aiohttp_client, 
         await wait_until(lambda: fake.reviews(OWNER, NAME, 7), timeout=60, what="review")
         (review,) = fake.reviews(OWNER, NAME, 7)
         assert "GitHub lists at most 3000 files" in review.body
-        assert "non-Python file(s) were not scanned" in review.body
+        assert "2999 file(s) excluded by review.exclude_paths" in review.body  # docs/: counted, not listed
         assert len(review.body) < 65_536
-        # Non-Python files were never downloaded.
-        assert len(fake.requests_to("GET", "/repos/octo/demo/git/blobs")) <= 1
+        # Excluded files were never downloaded.
+        assert len(fake.requests_to("GET", "/repos/octo/demo/git/blobs")) == 1
+        assert {c.path for c in fake.review_comments(OWNER, NAME, 7)} == {"a/mod.py"}

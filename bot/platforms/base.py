@@ -22,6 +22,28 @@ def fp_marker(fingerprint: str) -> str:
     return f"reviewbot:fp={fingerprint}"
 
 
+_FEEDBACK = re.compile(
+    r"(?is)^\s*(?:/reviewbot\s+(?P<cmd>not-useful|ignore)\b(?P<why>.*)|(?P<plain>not useful)\b(?P<why2>.*))$"
+)
+_RULE_IN_BODY = re.compile(r"\*\*([a-z-]+\.[\w.-]+)\*\*")
+
+
+def parse_feedback(text: str) -> tuple[str, str] | None:
+    """(kind, reason) of a feedback reply, or None: `not useful …`, `/reviewbot not-useful …`,
+    `/reviewbot ignore …`."""
+    m = _FEEDBACK.match((text or "")[:2000])
+    if not m:
+        return None
+    kind = "ignore" if (m.group("cmd") or "").lower() == "ignore" else "not-useful"
+    reason = (m.group("why") or m.group("why2") or "").strip(" :-\n\t")
+    return kind, reason[:500]
+
+
+def rule_of(body: str) -> str:
+    m = _RULE_IN_BODY.search(body or "")
+    return m.group(1) if m else ""
+
+
 def review_marker(revision: str, ruleset: str) -> str:
     """Identifies our automatic review of one revision with one rule set."""
     return f"{_REVIEW_MARKER} rev={revision} ruleset={ruleset}"
@@ -52,6 +74,18 @@ class PostedComment:
     resolved: bool
 
 
+@dataclass
+class Feedback:
+    """A reply to one of our comments that reports it as not useful (or asks to ignore it)."""
+
+    reply_id: str
+    comment: PostedComment
+    rule_id: str
+    kind: str
+    reason: str
+    author: str
+
+
 class PlatformError(Exception):
     """A permanent platform failure (not retried)."""
 
@@ -70,3 +104,5 @@ class Platform(Protocol):
     async def resolve(self, ref: ChangeRef, comments: list[PostedComment], revision: str) -> int: ...
 
     async def reply(self, ref: ChangeRef, text: str) -> None: ...
+
+    async def feedback(self, ref: ChangeRef) -> list[Feedback]: ...

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 from bot.config import GerritSettings
 from bot.models import ChangeRef
+from bot.platforms.base import parse_feedback
 
+_INLINE_REPLIES = re.compile(r"\(\d+ (?:inline )?comments?\)")
 # The recheck trigger backtracks badly on long runs of spaces: only the start of a comment counts.
 _TRIGGER_SPAN = 1000
 
@@ -101,9 +103,14 @@ def decide(event: dict[str, Any], settings: GerritSettings) -> GerritDecision:
         return GerritDecision(ignored="our own comment", kind=kind)
     if username in settings.ignore_users:
         return GerritDecision(ignored=f"comment by ignored user {username}", kind=kind)
-    if not is_recheck(str(event.get("comment", "")), settings.recheck_regex):
-        return GerritDecision(ignored="comment is not a recheck", kind=kind)
-    return GerritDecision(ref=ref, reason="recheck", requested_by=username or None, kind=kind)
+    comment = str(event.get("comment", ""))
+    if is_recheck(comment, settings.recheck_regex):
+        return GerritDecision(ref=ref, reason="recheck", requested_by=username or None, kind=kind)
+    # Inline replies are never in the event: "(N comments)" in the cover message says there are
+    # some, and they may report our comments as not useful.
+    if _INLINE_REPLIES.search(comment[:_TRIGGER_SPAN]) or parse_feedback(comment.split("\n\n", 1)[-1]):
+        return GerritDecision(ref=ref, reason="feedback", requested_by=username or None, kind=kind)
+    return GerritDecision(ignored="comment is not a recheck", kind=kind)
 
 
 def parse_event(body: bytes) -> dict[str, Any]:

@@ -16,9 +16,18 @@ from urllib3.util.retry import Retry
 
 from bot.config import GitHubSettings, ReviewSettings
 from bot.diff import DiffError, parse_diff
-from bot.models import NOT_PYTHON, ChangedFile, ChangeRef, FileStatus, Review, ReviewComment, SkippedFile
+from bot.models import EXCLUDED, NOT_PYTHON, ChangedFile, ChangeRef, FileStatus, Review, ReviewComment, SkippedFile
 from bot.paths import UnsafePathError, is_excluded, safe_relpath
-from bot.platforms.base import FetchedChange, PlatformError, PostedComment, fingerprint_of, fp_marker
+from bot.platforms.base import (
+    Feedback,
+    FetchedChange,
+    PlatformError,
+    PostedComment,
+    fingerprint_of,
+    fp_marker,
+    parse_feedback,
+    rule_of,
+)
 from bot.queue import TransientError
 from bot.scan import PYTHON_SUFFIXES
 
@@ -32,7 +41,7 @@ query($owner: String!, $name: String!, $number: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
     pullRequest(number: $number) {
       reviewThreads(first: 100, after: $after) {
-        nodes { id isResolved comments(first: 1) { nodes { databaseId body path line author { login } } } }
+        nodes { id isResolved comments(first: 50) { nodes { databaseId body path line author { login } } } }
         pageInfo { hasNextPage endCursor }
       }
     }
@@ -183,7 +192,7 @@ class GitHubPlatform:
         except UnsafePathError as exc:
             return ChangedFile(path=f.filename or "?", status=status, skipped=str(exc))
         if is_excluded(path, self.review_settings.exclude_paths):
-            return ChangedFile(path=path, status=status, skipped="excluded by review.exclude_paths")
+            return ChangedFile(path=path, status=status, skipped=EXCLUDED)
         name = path.rsplit("/", 1)[-1]
         if not path.endswith(PYTHON_SUFFIXES) and "." in name:
             # Not fetched at all; extensionless files may be scripts (shebang) and are fetched.
@@ -227,10 +236,11 @@ class GitHubPlatform:
     async def posted_comments(self, ref: ChangeRef) -> list[PostedComment]:
         return await self._call(self._posted_sync, ref)
 
-    def _posted_sync(self, ref: ChangeRef) -> list[PostedComment]:
+    def _threads_sync(self, ref: ChangeRef) -> list[tuple[dict[str, Any], list[dict[str, Any]], PostedComment]]:
+        """(root, replies, posted) for every review thread we started (root carries our fingerprint)."""
         gh = self.client(ref)
         owner, name = ref.project.split("/", 1)
-        out: list[PostedComment] = []
+        out = []
         after: str | None = None
         while True:
             _, data = gh.requester.graphql_query(
@@ -238,26 +248,50 @@ class GitHubPlatform:
             )
             threads = data["data"]["repository"]["pullRequest"]["reviewThreads"]
             for t in threads["nodes"]:
-                first = (t.get("comments") or {}).get("nodes") or []
-                if not first:
+                nodes = (t.get("comments") or {}).get("nodes") or []
+                if not nodes:
                     continue
-                c = first[0]
+                c = nodes[0]
                 fp = fingerprint_of(c.get("body") or "")
                 if fp is None:
                     continue
-                out.append(
-                    PostedComment(
-                        fingerprint=fp,
-                        comment_id=str(c.get("databaseId", "")),
-                        thread_id=str(t["id"]),
-                        path=str(c.get("path", "")),
-                        line=c.get("line"),
-                        resolved=bool(t.get("isResolved")),
-                    )
+                posted = PostedComment(
+                    fingerprint=fp,
+                    comment_id=str(c.get("databaseId", "")),
+                    thread_id=str(t["id"]),
+                    path=str(c.get("path", "")),
+                    line=c.get("line"),
+                    resolved=bool(t.get("isResolved")),
                 )
+                out.append((c, nodes[1:], posted))
             if not threads["pageInfo"]["hasNextPage"]:
                 return out
             after = threads["pageInfo"]["endCursor"]
+
+    def _posted_sync(self, ref: ChangeRef) -> list[PostedComment]:
+        return [posted for _, _, posted in self._threads_sync(ref)]
+
+    async def feedback(self, ref: ChangeRef) -> list[Feedback]:
+        def collect() -> list[Feedback]:
+            out = []
+            for root, replies, posted in self._threads_sync(ref):
+                for r in replies:
+                    parsed = parse_feedback(r.get("body") or "")
+                    if parsed is None or fingerprint_of(r.get("body") or ""):
+                        continue
+                    out.append(
+                        Feedback(
+                            reply_id=str(r.get("databaseId", "")),
+                            comment=posted,
+                            rule_id=rule_of(root.get("body") or ""),
+                            kind=parsed[0],
+                            reason=parsed[1],
+                            author=str((r.get("author") or {}).get("login", "")),
+                        )
+                    )
+            return out
+
+        return await self._call(collect)
 
     async def find_review(self, ref: ChangeRef, marker: str) -> str | None:
         def find() -> str | None:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from bot.config import GitHubSettings
 from bot.models import ChangeRef
+from bot.platforms.base import parse_feedback
 
 PR_ACTIONS = {"opened", "synchronize", "reopened", "ready_for_review"}
 
@@ -88,5 +89,17 @@ def decide(event: str, payload: dict[str, Any], settings: GitHubSettings) -> Dec
             return Decision(ignored="pull request is not open")
         return Decision(
             ref=_ref(payload, issue["number"], "", host), reason="recheck", requested_by=str(user.get("login"))
+        )
+    if event == "pull_request_review_comment":
+        if payload.get("action") != "created":
+            return Decision(ignored=f"review comment action {payload.get('action')!r}")
+        comment, pr = payload["comment"], payload["pull_request"]
+        user = comment.get("user") or {}
+        if user.get("type") == "Bot" or str(user.get("login", "")).endswith("[bot]"):
+            return Decision(ignored="comment by a bot")
+        if not comment.get("in_reply_to_id") or parse_feedback(str(comment.get("body", ""))) is None:
+            return Decision(ignored="review comment is not feedback on one of our comments")
+        return Decision(
+            ref=_ref(payload, pr["number"], "", host), reason="feedback", requested_by=str(user.get("login"))
         )
     return Decision(ignored=f"event {event!r} is not handled")

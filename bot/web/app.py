@@ -129,6 +129,11 @@ class Services:
         if platform is None:
             raise PlatformError(f"no adapter for platform {job.platform!r}")
         ref = ChangeRef.model_validate(job.ref)
+        if job.reason == "feedback":
+            n = await self.pipeline.collect_feedback(platform, ref)
+            metrics.JOBS.labels(job.platform, "feedback").inc()
+            metrics.FEEDBACK.labels(job.platform).inc(n)
+            return
         t0 = time.monotonic()
         try:
             out = await self.pipeline.review_change(
