@@ -310,3 +310,4 @@ def unwind(exits, exc, sys):
         except:
             exc = sys.exc_info()
     return exc
+

@@ -337,3 +337,8 @@ def parse_ssl(factory, port, private_key="server.pem", password_file="pw.txt"):
 # ok: hardcoded-info.hardcoded-password-default
 def ftp_login(username="anonymous", password="guest@example.org"):
     return username, password
+
+
+def should_mask(conf):
+    # ok: hardcoded-info.hardcoded-password-string
+    return conf.mask_secrets == 'always'
