@@ -280,3 +280,52 @@ async def test_briefly_stale_gerrit_after_an_event_is_waited_out(aiohttp_client,
         await wait_until(lambda: idle(client), what="idle")
         counts = await client.app[SERVICES].queue.counts()
         assert counts == {"done": 1}  # no failed attempt: the 404s were retried in place
+
+
+async def test_stream_events_full_cycle(aiohttp_client, tmp_path: Path) -> None:
+    """Through stream-events only: review, fixing patch set, recheck, trivial rebase."""
+    key, key_path = ev.generate_key(tmp_path / "id_ed25519")
+    ssh = ev.FakeGerritSSH("reviewbot", key)
+    ssh.start()
+    try:
+        known = ssh.write_known_hosts(tmp_path / "known_hosts")
+        fake = FakeGerrit(username="reviewbot", http_password="secret", event_sink=ssh.emit)
+        async with fake:
+            settings = settings_for(
+                tmp_path,
+                fake.url,
+                stream_events=True,
+                ssh_host="127.0.0.1",
+                ssh_port=ssh.port,
+                ssh_keyfile=str(key_path),
+                ssh_known_hosts=str(known),
+            )
+            client = await start(aiohttp_client, settings)
+            await asyncio.to_thread(ssh.wait_for_streams, 1, 15)
+            fake.add_change(PROJECT, 51, base={"pkg/mod.py": OLD})
+            fake.add_patchset(PROJECT, 51, files={"pkg/mod.py": V1})
+            await wait_until(lambda: len(inline(fake, 51)) == 2, what="first review")
+            await wait_until(lambda: idle(client), what="idle")
+
+            fake.add_patchset(PROJECT, 51, files={"pkg/mod.py": V2})
+            await wait_until(lambda: len(inline(fake, 51)) == 3, what="second review")
+            await wait_until(lambda: idle(client), what="idle")
+            roots = {c["id"]: c for c in inline(fake, 51)}
+            replies = [c for c in fake.comments(PROJECT, 51) if c.get("in_reply_to") in roots]
+            assert len(replies) == 1 and replies[0]["unresolved"] is False
+
+            n_reviews, n_comments = len(fake.reviews(PROJECT, 51)), len(fake.comments(PROJECT, 51))
+            ssh.emit(ev.comment_added(PROJECT, 51, 2, comment="Patch Set 2:\n\nrecheck", author="bob"))
+            await wait_until(lambda: len(fake.reviews(PROJECT, 51)) > n_reviews, what="recheck reply")
+            await wait_until(lambda: idle(client), what="idle")
+            assert len(fake.comments(PROJECT, 51)) == n_comments
+
+            n_reviews = len(fake.reviews(PROJECT, 51))
+            fake.add_patchset(PROJECT, 51, files={}, kind="TRIVIAL_REBASE", base={"pkg/mod.py": OLD, "x.txt": "x"})
+            await asyncio.sleep(0.5)
+            await wait_until(lambda: idle(client), what="idle")
+            assert len(fake.reviews(PROJECT, 51)) == n_reviews and len(fake.comments(PROJECT, 51)) == n_comments
+            runs = await (await client.get("/api/runs")).json()
+            assert runs["runs"][0]["outcome"] == "reviewed" and runs["runs"][0]["comments_posted"] == 0
+    finally:
+        await asyncio.to_thread(ssh.stop)
