@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,33 @@ async def hook(client: Any, event: dict[str, Any], token: str | None = TOKEN) ->
 
 def inline(fake: FakeGerrit, number: int) -> list[dict[str, Any]]:
     return [c for c in fake.comments(PROJECT, number) if "reviewbot:fp=" in c["message"]]
+
+
+@contextlib.asynccontextmanager
+async def stream_setup(aiohttp_client: Any, tmp_path: Path) -> AsyncIterator[tuple[Any, FakeGerrit, Any]]:
+    """A fake Gerrit whose events go out over a fake SSH stream-events server, and the bot
+    listening to that stream (real gerritlib), connected and ready."""
+    key, key_path = ev.generate_key(tmp_path / "id_ed25519")
+    ssh = ev.FakeGerritSSH("reviewbot", key)
+    ssh.start()
+    try:
+        known = ssh.write_known_hosts(tmp_path / "known_hosts")
+        fake = FakeGerrit(username="reviewbot", http_password="secret", event_sink=ssh.emit)
+        async with fake:
+            settings = settings_for(
+                tmp_path,
+                fake.url,
+                stream_events=True,
+                ssh_host="127.0.0.1",
+                ssh_port=ssh.port,
+                ssh_keyfile=str(key_path),
+                ssh_known_hosts=str(known),
+            )
+            client = await start(aiohttp_client, settings)
+            await asyncio.to_thread(ssh.wait_for_streams, 1, 15)
+            yield client, fake, ssh
+    finally:
+        await asyncio.to_thread(ssh.stop)
 
 
 async def test_patch_sets_recheck_and_trivial_rebase_via_webhooks(aiohttp_client, tmp_path: Path) -> None:
@@ -215,40 +244,21 @@ async def test_change_deleted_before_the_job_runs_fails_clearly(aiohttp_client, 
 
 
 async def test_stream_events_with_reconnect_and_catch_up(aiohttp_client, tmp_path: Path) -> None:
-    key, key_path = ev.generate_key(tmp_path / "id_ed25519")
-    ssh = ev.FakeGerritSSH("reviewbot", key)
-    ssh.start()
-    try:
-        known = ssh.write_known_hosts(tmp_path / "known_hosts")
-        fake = FakeGerrit(username="reviewbot", http_password="secret", event_sink=ssh.emit)
-        async with fake:
-            settings = settings_for(
-                tmp_path,
-                fake.url,
-                stream_events=True,
-                ssh_host="127.0.0.1",
-                ssh_port=ssh.port,
-                ssh_keyfile=str(key_path),
-                ssh_known_hosts=str(known),
-            )
-            client = await start(aiohttp_client, settings)
-            await asyncio.to_thread(ssh.wait_for_streams, 1, 15)
-            fake.add_change(PROJECT, 21, base={"pkg/mod.py": OLD})
-            fake.add_patchset(PROJECT, 21, files={"pkg/mod.py": V1})
-            fake.add_change(PROJECT, 22, base={"pkg/mod.py": OLD})
-            fake.add_patchset(PROJECT, 22, files={"pkg/mod.py": V1})  # a burst of two events
-            await wait_until(lambda: fake.reviews(PROJECT, 21) and fake.reviews(PROJECT, 22), what="both reviews")
+    async with stream_setup(aiohttp_client, tmp_path) as (client, fake, ssh):
+        fake.add_change(PROJECT, 21, base={"pkg/mod.py": OLD})
+        fake.add_patchset(PROJECT, 21, files={"pkg/mod.py": V1})
+        fake.add_change(PROJECT, 22, base={"pkg/mod.py": OLD})
+        fake.add_patchset(PROJECT, 22, files={"pkg/mod.py": V1})  # a burst of two events
+        await wait_until(lambda: fake.reviews(PROJECT, 21) and fake.reviews(PROJECT, 22), what="both reviews")
 
-            # The connection drops mid-stream; a patch set uploaded meanwhile is caught up through REST.
-            ssh.drop_connections()
-            fake.add_change(PROJECT, 23, base={"pkg/mod.py": OLD})
-            fake.add_patchset(PROJECT, 23, files={"pkg/mod.py": V1})
-            await wait_until(lambda: fake.reviews(PROJECT, 23), timeout=30, what="review after reconnect")
-            await wait_until(lambda: idle(client), what="idle")
-            assert ssh.streams_total >= 2
-            assert [len(fake.reviews(PROJECT, n)) for n in (21, 22, 23)] == [1, 1, 1]
-    finally:
-        await asyncio.to_thread(ssh.stop)
+        # The connection drops mid-stream; a patch set uploaded meanwhile is caught up through REST.
+        ssh.drop_connections()
+        fake.add_change(PROJECT, 23, base={"pkg/mod.py": OLD})
+        fake.add_patchset(PROJECT, 23, files={"pkg/mod.py": V1})
+        await wait_until(lambda: fake.reviews(PROJECT, 23), timeout=30, what="review after reconnect")
+        await wait_until(lambda: idle(client), what="idle")
+        assert ssh.streams_total >= 2
+        assert [len(fake.reviews(PROJECT, n)) for n in (21, 22, 23)] == [1, 1, 1]
 
 
 async def test_revision_deleted_before_the_job_runs_reviews_the_current_one(aiohttp_client, tmp_path: Path) -> None:
@@ -284,48 +294,29 @@ async def test_briefly_stale_gerrit_after_an_event_is_waited_out(aiohttp_client,
 
 async def test_stream_events_full_cycle(aiohttp_client, tmp_path: Path) -> None:
     """Through stream-events only: review, fixing patch set, recheck, trivial rebase."""
-    key, key_path = ev.generate_key(tmp_path / "id_ed25519")
-    ssh = ev.FakeGerritSSH("reviewbot", key)
-    ssh.start()
-    try:
-        known = ssh.write_known_hosts(tmp_path / "known_hosts")
-        fake = FakeGerrit(username="reviewbot", http_password="secret", event_sink=ssh.emit)
-        async with fake:
-            settings = settings_for(
-                tmp_path,
-                fake.url,
-                stream_events=True,
-                ssh_host="127.0.0.1",
-                ssh_port=ssh.port,
-                ssh_keyfile=str(key_path),
-                ssh_known_hosts=str(known),
-            )
-            client = await start(aiohttp_client, settings)
-            await asyncio.to_thread(ssh.wait_for_streams, 1, 15)
-            fake.add_change(PROJECT, 51, base={"pkg/mod.py": OLD})
-            fake.add_patchset(PROJECT, 51, files={"pkg/mod.py": V1})
-            await wait_until(lambda: len(inline(fake, 51)) == 2, what="first review")
-            await wait_until(lambda: idle(client), what="idle")
+    async with stream_setup(aiohttp_client, tmp_path) as (client, fake, ssh):
+        fake.add_change(PROJECT, 51, base={"pkg/mod.py": OLD})
+        fake.add_patchset(PROJECT, 51, files={"pkg/mod.py": V1})
+        await wait_until(lambda: len(inline(fake, 51)) == 2, what="first review")
+        await wait_until(lambda: idle(client), what="idle")
 
-            fake.add_patchset(PROJECT, 51, files={"pkg/mod.py": V2})
-            await wait_until(lambda: len(inline(fake, 51)) == 3, what="second review")
-            await wait_until(lambda: idle(client), what="idle")
-            roots = {c["id"]: c for c in inline(fake, 51)}
-            replies = [c for c in fake.comments(PROJECT, 51) if c.get("in_reply_to") in roots]
-            assert len(replies) == 1 and replies[0]["unresolved"] is False
+        fake.add_patchset(PROJECT, 51, files={"pkg/mod.py": V2})
+        await wait_until(lambda: len(inline(fake, 51)) == 3, what="second review")
+        await wait_until(lambda: idle(client), what="idle")
+        roots = {c["id"]: c for c in inline(fake, 51)}
+        replies = [c for c in fake.comments(PROJECT, 51) if c.get("in_reply_to") in roots]
+        assert len(replies) == 1 and replies[0]["unresolved"] is False
 
-            n_reviews, n_comments = len(fake.reviews(PROJECT, 51)), len(fake.comments(PROJECT, 51))
-            ssh.emit(ev.comment_added(PROJECT, 51, 2, comment="Patch Set 2:\n\nrecheck", author="bob"))
-            await wait_until(lambda: len(fake.reviews(PROJECT, 51)) > n_reviews, what="recheck reply")
-            await wait_until(lambda: idle(client), what="idle")
-            assert len(fake.comments(PROJECT, 51)) == n_comments
+        n_reviews, n_comments = len(fake.reviews(PROJECT, 51)), len(fake.comments(PROJECT, 51))
+        ssh.emit(ev.comment_added(PROJECT, 51, 2, comment="Patch Set 2:\n\nrecheck", author="bob"))
+        await wait_until(lambda: len(fake.reviews(PROJECT, 51)) > n_reviews, what="recheck reply")
+        await wait_until(lambda: idle(client), what="idle")
+        assert len(fake.comments(PROJECT, 51)) == n_comments
 
-            n_reviews = len(fake.reviews(PROJECT, 51))
-            fake.add_patchset(PROJECT, 51, files={}, kind="TRIVIAL_REBASE", base={"pkg/mod.py": OLD, "x.txt": "x"})
-            await asyncio.sleep(0.5)
-            await wait_until(lambda: idle(client), what="idle")
-            assert len(fake.reviews(PROJECT, 51)) == n_reviews and len(fake.comments(PROJECT, 51)) == n_comments
-            runs = await (await client.get("/api/runs")).json()
-            assert runs["runs"][0]["outcome"] == "reviewed" and runs["runs"][0]["comments_posted"] == 0
-    finally:
-        await asyncio.to_thread(ssh.stop)
+        n_reviews = len(fake.reviews(PROJECT, 51))
+        fake.add_patchset(PROJECT, 51, files={}, kind="TRIVIAL_REBASE", base={"pkg/mod.py": OLD, "x.txt": "x"})
+        await asyncio.sleep(0.5)
+        await wait_until(lambda: idle(client), what="idle")
+        assert len(fake.reviews(PROJECT, 51)) == n_reviews and len(fake.comments(PROJECT, 51)) == n_comments
+        runs = await (await client.get("/api/runs")).json()
+        assert runs["runs"][0]["outcome"] == "reviewed" and runs["runs"][0]["comments_posted"] == 0
