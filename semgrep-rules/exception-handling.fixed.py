@@ -311,3 +311,16 @@ def unwind(exits, exc, sys):
             exc = sys.exc_info()
     return exc
 
+
+async def teardown(writer, protocol, exc):
+    writer.close()
+    try:
+        await writer.wait_closed()
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    try:
+        protocol.connection_lost(exc)
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
