@@ -324,3 +324,13 @@ async def teardown(writer, protocol, exc):
     # ok: exception-handling.swallowed-broad-except
     except Exception:
         pass
+
+
+def emit(handler, record):
+    try:
+        handler.send(record)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    # ok: exception-handling.bare-except
+    except:
+        handler.handleError(record)
