@@ -96,3 +96,13 @@ def bare_semgrep(files: list[Path], env: dict[str, str]) -> float:
             *rels,
         ]
         return timed(cmd, Path(tmp), env).seconds
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and kill if it is still finishing queued jobs after 20 s (not what we measure)."""
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()

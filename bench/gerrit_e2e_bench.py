@@ -13,9 +13,7 @@ import argparse
 import asyncio
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
-from _measure import bare_semgrep, free_port, start_server  # noqa: E402
+from _measure import bare_semgrep, free_port, start_server, stop_server  # noqa: E402
 from scan_bench import pick_files  # noqa: E402
 
 from tests.fakes.gerrit import FakeGerrit  # noqa: E402
@@ -75,12 +73,7 @@ async def main_async(args: argparse.Namespace) -> None:
                     print(f"{n:>5} {lines:>6} | {t:>14.3f} {b:>14.3f} | {t / b:>5.2f}")
             print("target: event→review ÷ bare semgrep ≤ 1.5")
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_server(server)
             shutil.rmtree(work, ignore_errors=True)
 
 

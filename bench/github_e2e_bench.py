@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
-from _measure import bare_semgrep, free_port, rss_mb, start_server  # noqa: E402
+from _measure import bare_semgrep, free_port, rss_mb, start_server, stop_server  # noqa: E402
 from scan_bench import pick_files  # noqa: E402
 
 from tests import github_payloads as gp  # noqa: E402
@@ -202,12 +201,7 @@ async def main_async(args: argparse.Namespace) -> None:
             print(f"server RSS: idle {idle:.0f} MB, right after the burst {loaded:.0f} MB, peak {peak:.0f} MB")
             print("target: webhook→review ÷ bare semgrep ≤ 1.5")
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:  # still finishing queued jobs: not what we measure
-                server.kill()
-                server.wait()
+            stop_server(server)
             shutil.rmtree(work, ignore_errors=True)
 
 

@@ -80,7 +80,7 @@ import mimetypes
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -88,6 +88,8 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 from urllib.parse import quote, unquote
 
 from aiohttp import web
+
+from tests.fakes._server import LoopbackServer
 
 from . import gerrit_ssh as events
 
@@ -448,7 +450,7 @@ def _similarity(old: bytes | None, new: bytes | None) -> int:
 # The fake
 
 
-class FakeGerrit:
+class FakeGerrit(LoopbackServer):
     """An in-process fake Gerrit REST server. See the module docstring for behaviour and switches."""
 
     def __init__(
@@ -490,49 +492,10 @@ class FakeGerrit:
         self.bot = self.add_account(username, http_password=http_password)
 
     # -- lifecycle ------------------------------------------------------------------------------------------------
-    async def start(self) -> str:
-        """Serve on 127.0.0.1 (random port) in the running event loop; returns the base URL."""
-        if self._runner is not None:
-            raise RuntimeError("FakeGerrit is already running")
+    def _build_app(self) -> web.Application:
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        port = runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}"
-        return self.url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeGerrit:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @contextlib.contextmanager
-    def serve_in_thread(self) -> Iterator[str]:
-        """Serve from a background thread with its own event loop (for synchronous clients); yields the URL."""
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="FakeGerrit", daemon=True)
-        thread.start()
-        try:
-            url = asyncio.run_coroutine_threadsafe(self.start(), loop).result(timeout=10)
-            try:
-                yield url
-            finally:
-                asyncio.run_coroutine_threadsafe(self.stop(), loop).result(timeout=10)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()
+        return app
 
     @property
     def web_url(self) -> str:

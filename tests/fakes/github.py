@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import difflib
 import hashlib
 import itertools
@@ -51,6 +50,8 @@ from typing import Any, Literal, TypeAlias
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
+
+from tests.fakes._server import LoopbackServer
 
 try:
     import jwt as pyjwt
@@ -1740,7 +1741,7 @@ class _GqlExecutor:
 # The fake server
 
 
-class FakeGitHub:
+class FakeGitHub(LoopbackServer):
     """GitHub REST v3 + GraphQL on 127.0.0.1 with in-memory state; see the module docstring."""
 
     def __init__(
@@ -1783,49 +1784,10 @@ class FakeGitHub:
         self._runner: web.AppRunner | None = None
 
     # -- lifecycle --------------------------------------------------------------------------------------------
-    async def start(self) -> str:
-        """Serve on 127.0.0.1 (random port) in the running event loop; returns the base URL."""
-        if self._runner is not None:
-            raise RuntimeError("FakeGitHub is already running")
+    def _build_app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware], client_max_size=32 * 1024 * 1024)
         self._add_routes(app)
-        runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        port = runner.addresses[0][1]
-        self.url = f"http://127.0.0.1:{port}"
-        return self.url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeGitHub:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    @contextlib.contextmanager
-    def serve_in_thread(self) -> Iterator[str]:
-        """Serve from a background thread with its own event loop (for synchronous clients); yields the URL."""
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="FakeGitHub", daemon=True)
-        thread.start()
-        try:
-            url = asyncio.run_coroutine_threadsafe(self.start(), loop).result(timeout=10)
-            try:
-                yield url
-            finally:
-                asyncio.run_coroutine_threadsafe(self.stop(), loop).result(timeout=10)
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()
+        return app
 
     # -- identities -------------------------------------------------------------------------------------------
     def add_token(self, token: str, login: str) -> None:
