@@ -91,6 +91,100 @@ def curl_burst(url: str, payloads: list[dict], work: Path) -> list[float] | None
     return sorted(float(x) * 1000 for x in proc.stdout.split())
 
 
+def realistic(payload: dict) -> dict:
+    """Pad a test payload to the size of a real `pull_request` delivery (~25 KB: full repository,
+    head/base repositories, users, links and a description), which the handler must read and parse."""
+    repo = payload.get("repository") or {}
+    urls = {f"{k}_url": f"https://api.github.com/repos/bench/demo/{k}{{/x}}" for k in _URL_KEYS}
+    users = {f"{k}_url": f"https://api.github.com/users/octo/{k}" for k in ("followers", "following", "gists")}
+    full_repo = {**repo, **urls, "owner": {"login": "bench", "id": 1, **users}, "description": "x" * 200}
+    pr = dict(payload.get("pull_request") or {})
+    for side in ("head", "base"):
+        pr[side] = {**pr.get(side, {}), "repo": full_repo, "user": {"login": "octo", **users}}
+    pr["body"] = "Describes the change. " * 150
+    pr["_links"] = {k: {"href": f"https://api.github.com/repos/bench/demo/pulls/1/{k}"} for k in _URL_KEYS[:8]}
+    return {**payload, "pull_request": pr, "repository": full_repo, "sender": {"login": "octo", **users}}
+
+
+_URL_KEYS = [
+    "archive",
+    "assignees",
+    "blobs",
+    "branches",
+    "collaborators",
+    "comments",
+    "commits",
+    "compare",
+    "contents",
+    "contributors",
+    "deployments",
+    "downloads",
+    "events",
+    "forks",
+    "git_commits",
+    "git_refs",
+    "git_tags",
+    "hooks",
+    "issue_comment",
+    "issue_events",
+    "issues",
+    "keys",
+    "labels",
+    "languages",
+    "merges",
+    "milestones",
+    "notifications",
+    "pulls",
+    "releases",
+    "stargazers",
+    "statuses",
+    "subscribers",
+    "subscription",
+    "tags",
+    "teams",
+    "trees",
+]
+
+
+def burst_client(port: int) -> subprocess.Popen[str]:
+    """The burst client (bench/_burst.py --serve), started while this process still has its
+    normal CPU priority."""
+    client = Path(__file__).resolve().parent / "_burst.py"
+    return subprocess.Popen(
+        [sys.executable, str(client), "127.0.0.1", str(port), "--serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def burst(
+    port: int, payloads: list[dict], work: Path, client: subprocess.Popen[str] | None = None
+) -> tuple[list[float], list[int]]:
+    """Send every delivery at once from a separate client process (bench/_burst.py)."""
+    import json
+
+    files = []
+    for i, payload in enumerate(payloads):
+        body = gp.encode(payload)
+        head = ["POST /webhooks/github HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Content-Length: {len(body)}"]
+        head += [f"{k}: {v}" for k, v in gp.headers("pull_request", body).items()]
+        (work / f"req{i}.http").write_bytes("\r\n".join([*head, "Connection: close", "", ""]).encode() + body)
+        files.append(str(work / f"req{i}.http"))
+    if client is not None:
+        assert client.stdin is not None and client.stdout is not None
+        client.stdin.write(json.dumps(files) + "\n")
+        client.stdin.flush()
+        data = json.loads(client.stdout.readline())
+    else:
+        script = Path(__file__).resolve().parent / "_burst.py"
+        out = subprocess.run(
+            [sys.executable, str(script), "127.0.0.1", str(port), *files], capture_output=True, check=True
+        )
+        data = json.loads(out.stdout)
+    return sorted(data["ms"]), data["status"]
+
+
 async def post(session: aiohttp.ClientSession, url: str, payload: dict, event: str = "pull_request") -> float:
     body = gp.encode(payload)
     t0 = time.perf_counter()
@@ -108,6 +202,7 @@ async def main_async(args: argparse.Namespace) -> None:
     async with fake:
         config = work / "reviewbot.toml"
         config.write_text(
+            f"[server]\nintake_processes = {args.intake_processes}\n"
             f'[store]\ndatabase_url = "sqlite+aiosqlite:///{work / "rb.db"}"\n'
             "[review]\nsummary_when_clean = true\n[queue]\npoll_interval_s = 0.2\n"
             f'[github]\napi_url = "{fake.url}"\nwebhook_secret = "{gp.SECRET}"\ntoken = "{TOKEN}"\n'
@@ -116,13 +211,18 @@ async def main_async(args: argparse.Namespace) -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}/webhooks/github"
         server = start_server(config, port, env)
+        client = burst_client(port)
+        # This process hosts the fake GitHub, which stands for GitHub's own servers: lower its CPU
+        # priority so it does not compete with reviewbot as the real GitHub would not (the server
+        # and the burst client were started above and keep theirs).
+        os.nice(10)
         try:
             await asyncio.sleep(1.0)
             idle = rss_mb(server.pid)
             print(f"{'files':>5} {'lines':>6} | {'webhook→review s':>16} {'bare semgrep s':>14} | {'ratio':>5}")
             number = 0
             async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-                for n in [int(x) for x in args.sizes.split(",")]:
+                for n in [int(x) for x in args.sizes.split(",") if x]:
                     files = pick_files(n, seed=11)
                     lines = sum(f.read_bytes().count(b"\n") for f in files)
                     totals, bares = [], []
@@ -142,58 +242,49 @@ async def main_async(args: argparse.Namespace) -> None:
                     t, b = statistics.median(totals), statistics.median(bares)
                     print(f"{n:>5} {lines:>6} | {t:>16.3f} {b:>14.3f} | {t / b:>5.2f}")
 
-                # 200 concurrent deliveries (distinct small PRs, all accepted and stored).
-                base = 10_000
-                for i in range(200):
-                    fake.add_pull(
-                        "bench",
-                        "demo",
-                        base + i,
-                        fake_sha(f"l{i}"),
-                        fake_sha(f"lb{i}"),
-                        [FileChange.added("x.py", "print('hello')\n")],
-                    )
-                payloads = [
-                    gp.pull_request("opened", base + i, fake_sha(f"l{i}"), full_name="bench/demo") for i in range(200)
-                ]
+                # Bursts of 200 concurrent deliveries (distinct small PRs, all accepted, stored and reviewed).
                 base_url = url.rsplit("/webhooks", 1)[0]
-                before = await intake_buckets(session, base_url)
-                lat = await asyncio.gather(*(post(session, url, p) for p in payloads))
-                after = await intake_buckets(session, base_url)
-                loaded = rss_mb(server.pid)
-                lat_ms = sorted(x * 1000 for x in lat)
-                p50 = statistics.median(lat_ms)
-                p99 = lat_ms[int(0.99 * (len(lat_ms) - 1))]
+                p99s, loaded = [], 0.0
                 print(
-                    f"\nwebhook answer latency, 200 concurrent deliveries: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
-                    f"max {lat_ms[-1]:.1f} ms (target p99 ≤ 50 ms; a Python client opening 200 connections at once)"
+                    f"\nwebhook answer latency, 200 concurrent deliveries (real-sized payloads, one new "
+                    f"connection each, sent by a separate client process; intake_processes = {args.intake_processes}):"
                 )
-                print(
-                    "server-side answer time (its own histogram, bucket bounds): "
-                    f"p50 ≤ {bucket_quantile(before, after, 0.5):g} ms, "
-                    f"p99 ≤ {bucket_quantile(before, after, 0.99):g} ms"
-                )
-                for i in range(200):
-                    fake.add_pull(
-                        "bench",
-                        "demo",
-                        base + 1000 + i,
-                        fake_sha(f"c{i}"),
-                        fake_sha(f"cb{i}"),
-                        [FileChange.added("x.py", "print('hello')\n")],
+                for burst_no in range(args.bursts):
+                    payloads = []
+                    for i in range(200):
+                        number = 10_000 * (burst_no + 1) + i
+                        head = fake_sha(f"burst{burst_no}-{i}")
+                        changes = [FileChange.added("x.py", "print('hello')\n")]
+                        fake.add_pull("bench", "demo", number, head, fake_sha(f"base{burst_no}-{i}"), changes)
+                        payloads.append(realistic(gp.pull_request("opened", number, head, full_name="bench/demo")))
+                    before = await intake_buckets(session, base_url)
+                    lat_ms, statuses = await asyncio.to_thread(burst, port, payloads, work, client)
+                    after = await intake_buckets(session, base_url)
+                    loaded = max(loaded, rss_mb(server.pid))
+                    assert all(s == 202 for s in statuses), statuses
+                    p99 = lat_ms[int(0.99 * (len(lat_ms) - 1))]
+                    p99s.append(p99)
+                    kb = len(gp.encode(payloads[0])) // 1024
+                    print(
+                        f"  burst {burst_no + 1} ({kb} KB each): p50 {statistics.median(lat_ms):.1f} ms, "
+                        f"p99 {p99:.1f} ms, "
+                        f"max {lat_ms[-1]:.1f} ms; server's own histogram: "
+                        f"p50 ≤ {bucket_quantile(before, after, 0.5):g} ms, "
+                        f"p99 ≤ {bucket_quantile(before, after, 0.99):g} ms"
                     )
-                curl_lat = await asyncio.to_thread(
-                    curl_burst,
-                    url,
-                    [
-                        gp.pull_request("opened", base + 1000 + i, fake_sha(f"c{i}"), full_name="bench/demo")
-                        for i in range(200)
-                    ],
-                    work,
-                )
+                    # The reviews these deliveries ask for run now; the next burst meets them.
+                    await asyncio.sleep(1.0)
+                print(f"  median p99 over {len(p99s)} bursts: {statistics.median(p99s):.1f} ms (target ≤ 50 ms)")
+                curl_payloads = []
+                for i in range(200):
+                    number, head = 90_000 + i, fake_sha(f"curl-{i}")
+                    changes = [FileChange.added("x.py", "print('hello')\n")]
+                    fake.add_pull("bench", "demo", number, head, fake_sha(f"curl-base-{i}"), changes)
+                    curl_payloads.append(realistic(gp.pull_request("opened", number, head, full_name="bench/demo")))
+                curl_lat = await asyncio.to_thread(curl_burst, url, curl_payloads, work)
                 if curl_lat:
                     print(
-                        f"same burst sent by curl (-Z, 200 parallel): p50 {statistics.median(curl_lat):.1f} ms, "
+                        f"  same burst sent by curl (-Z, 200 parallel): p50 {statistics.median(curl_lat):.1f} ms, "
                         f"p99 {curl_lat[int(0.99 * (len(curl_lat) - 1))]:.1f} ms, max {curl_lat[-1]:.1f} ms"
                     )
                 await asyncio.sleep(3)
@@ -201,6 +292,7 @@ async def main_async(args: argparse.Namespace) -> None:
             print(f"server RSS: idle {idle:.0f} MB, right after the burst {loaded:.0f} MB, peak {peak:.0f} MB")
             print("target: webhook→review ÷ bare semgrep ≤ 1.5")
         finally:
+            client.kill()
             stop_server(server)
             shutil.rmtree(work, ignore_errors=True)
 
@@ -209,6 +301,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1,10,50")
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--bursts", type=int, default=5, help="bursts of 200 concurrent deliveries")
+    ap.add_argument("--intake-processes", type=int, default=2, help="server.intake_processes (default 2: the cores)")
     asyncio.run(main_async(ap.parse_args()))
     return 0
 

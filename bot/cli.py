@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -98,10 +99,7 @@ def _settings(args: argparse.Namespace) -> object:
 def _serve(args: argparse.Namespace) -> int:
     import logging
 
-    from aiohttp import web
-
     from bot.config import Settings
-    from bot.web.app import create_app
 
     settings = _settings(args)
     assert isinstance(settings, Settings)
@@ -110,7 +108,30 @@ def _serve(args: argparse.Namespace) -> int:
     if args.port is not None:
         settings.server.port = args.port
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings)
+    if settings.server.intake_processes > 1 and settings.server.port == 0:
+        print("reviewbot: server.intake_processes > 1 needs a fixed port; using one process", file=sys.stderr)
+        settings.server.intake_processes = 1
+    sibling = args.sibling_of is not None
+    split = settings.server.intake_processes > 1 and not sibling
+    if split:
+        _share_metrics()
+    from aiohttp import web
+
+    from bot.web.app import create_app
+
+    parent = None
+    if sibling:
+        from bot.web.siblings import ParentLink
+
+        parent = ParentLink(args.sibling_of, args.notify_fd)
+    argv = ["serve", "--host", settings.server.host, "--port", str(settings.server.port)]
+    argv += ["--config", args.config] if args.config else []
+    app = create_app(settings, sibling_argv=argv, parent=parent)
+    loop = _event_loop()
+    if split:
+        # Webhooks are answered by the sibling processes only; this one runs the workers.
+        _run_without_listening(app, loop)
+        return EXIT_OK
     # A deep accept backlog: a burst of webhook deliveries must not wait for SYN retransmits.
     web.run_app(
         app,
@@ -120,8 +141,59 @@ def _serve(args: argparse.Namespace) -> int:
         print=None,
         access_log=None,
         handle_signals=True,
+        reuse_port=True if sibling else None,
+        loop=loop,
     )
     return EXIT_OK
+
+
+def _share_metrics() -> None:
+    """Several processes: prometheus-client's multiprocess mode, so /metrics on any of them
+    sums every process's counters (set before bot.metrics is imported)."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        path = tempfile.mkdtemp(prefix="reviewbot-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+        atexit.register(shutil.rmtree, path, True)
+
+
+def _run_without_listening(app: Any, loop: Any) -> None:
+    """Run the app's start-up (store, recovery, workers, siblings) and clean-up, with no site:
+    until SIGINT/SIGTERM."""
+    import asyncio
+
+    from aiohttp import web
+
+    async def main() -> None:
+        runner = web.AppRunner(app, handle_signals=True, access_log=None)
+        await runner.setup()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(main())
+    except (web.GracefulExit, KeyboardInterrupt):
+        pass
+    finally:
+        loop.close()
+
+
+def _event_loop() -> Any:
+    """uvloop where it is installed (a burst of deliveries is answered ~2x faster), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        import asyncio
+
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
 def _recheck(args: argparse.Namespace) -> int:
@@ -210,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--config", help="TOML settings file (default: REVIEWBOT_CONFIG)")
     se.add_argument("--host")
     se.add_argument("--port", type=int)
+    # Internal: a sibling intake process started by the main one (bot/web/siblings.py).
+    se.add_argument("--sibling-of", type=int, help=argparse.SUPPRESS)
+    se.add_argument("--notify-fd", type=int, help=argparse.SUPPRESS)
     se.set_defaults(func=_serve)
 
     rc = sub.add_parser("recheck", help="queue a recheck of a change (picked up by `serve`)")

@@ -25,6 +25,10 @@ class ServerSettings(BaseModel):
     # GitHub sends payloads up to 25 MB; larger bodies get 413.
     max_body_bytes: int = 25 * 1024 * 1024
     workers: int = 2
+    # Processes answering webhooks.  1: one process answers and runs the workers.  2 or more:
+    # that many processes share the port (SO_REUSEPORT) and only answer webhooks, while the main
+    # process runs the workers, so a burst of deliveries never waits behind a review.
+    intake_processes: int = Field(default=1, ge=1, le=64)
 
 
 class StoreSettings(BaseModel):
@@ -37,6 +41,8 @@ class ScanSettings(BaseModel):
     max_file_bytes: int = 1 << 20
     timeout_per_file_s: int = 10
     max_memory_mb: int = 2000
+    # Semgrep runs at this niceness, so webhook answers keep the CPU during a busy review.
+    nice: int = Field(default=10, ge=0, le=19)
     run_timeout_s: float = 120.0
 
 

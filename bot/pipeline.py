@@ -150,7 +150,7 @@ class Pipeline:
         fresh = [f for f in items if f.reply_id not in known]
         if not fresh:
             return 0
-        async with self.store.session() as s, s.begin():
+        async with self.store.write() as s:
             for f in fresh:
                 s.add(
                     FeedbackRow(
@@ -197,7 +197,7 @@ class Pipeline:
         return row is not None
 
     async def _start_run(self, ref: ChangeRef, ruleset: str, reason: str, job_id: int | None) -> int:
-        async with self.store.session() as s, s.begin():
+        async with self.store.write() as s:
             run = Run(
                 job_id=job_id,
                 platform=ref.platform,
@@ -229,7 +229,7 @@ class Pipeline:
         post_s: float,
     ) -> None:
         commented = {c.fingerprint for c in comments}
-        async with self.store.session() as s, s.begin():
+        async with self.store.write() as s:
             run = await s.get(Run, run_id)
             assert run is not None
             run.finished_at = time.time()

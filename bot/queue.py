@@ -17,12 +17,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import QueueSettings
-from bot.store import Job, Store
+from bot.store import JOBS, Job, Store
 
 log = logging.getLogger(__name__)
 
@@ -93,17 +93,19 @@ async def enqueue(
     raise RuntimeError(f"could not enqueue a job for {change_key}")
 
 
-async def enqueue_many(session: AsyncSession, specs: list[dict[str, Any]]) -> list[Enqueued]:
-    """`enqueue` for a batch in a few Core statements (webhook bursts).  Each spec holds enqueue's
-    keyword arguments.  Raises IntegrityError if another writer raced us: the caller then
-    retries one by one."""
+def enqueue_many(conn: Connection, specs: list[dict[str, Any]]) -> list[Enqueued]:
+    """`enqueue` for a batch in a few Core statements (webhook bursts), in the caller's
+    transaction.  Each spec holds enqueue's keyword arguments.  Raises IntegrityError if another
+    writer raced us: the caller then retries one by one."""
     if not specs:
         return []
+    jobs = JOBS
     keys = {sp["change_key"] for sp in specs}
-    rows = await session.execute(
-        select(Job.id, Job.change_key, Job.reason).where(Job.change_key.in_(keys), Job.state == "waiting")
-    )
-    found = rows.all()
+    found = conn.execute(
+        select(jobs.c.id, jobs.c.change_key, jobs.c.reason).where(
+            jobs.c.change_key.in_(keys), jobs.c.state == "waiting"
+        )
+    ).all()
     waiting: dict[str, int] = {ck: jid for jid, ck, _ in found}
     existing_reason: dict[str, str] = {ck: reason for _, ck, reason in found}
     existed = set(waiting)
@@ -134,14 +136,14 @@ async def enqueue_many(session: AsyncSession, specs: list[dict[str, Any]]) -> li
             }
             for ck in new_keys
         ]
-        inserted = await session.execute(insert(Job).returning(Job.id, Job.change_key), values)
+        inserted = conn.execute(insert(jobs).returning(jobs.c.id, jobs.c.change_key), values)
         waiting.update({ck: jid for jid, ck in inserted.all()})
     for ck in (ck for ck in last if ck in existed):
         changes: dict[str, Any] = {"ref": last[ck]["ref"], "updated_at": t}
         reason, who = strongest[ck]
         if stronger(reason, existing_reason[ck]) != existing_reason[ck]:
             changes |= {"reason": reason, "requested_by": who}
-        await session.execute(update(Job).where(Job.id == waiting[ck]).values(**changes))
+        conn.execute(update(jobs).where(jobs.c.id == waiting[ck]).values(**changes))
     out, seen = [], set()
     for sp in specs:
         ck = sp["change_key"]
@@ -157,6 +159,8 @@ class JobQueue:
         self._wakeup = asyncio.Event()
         self._claim_lock = asyncio.Lock()
         self._stopping = False
+        # Seconds to hold off before claiming a job (the intake's busy_for): deliveries come first.
+        self.defer: Callable[[], float] | None = None
 
     def notify(self) -> None:
         self._wakeup.set()
@@ -164,7 +168,7 @@ class JobQueue:
     async def recover(self) -> int:
         """Put jobs left running by a crash back in the queue."""
         n = 0
-        async with self.store.session() as s, s.begin():
+        async with self.store.write() as s:
             running = (await s.execute(select(Job).where(Job.state == "running"))).scalars().all()
             for job in running:
                 other = (
@@ -177,7 +181,7 @@ class JobQueue:
         return n
 
     async def claim(self) -> Job | None:
-        async with self._claim_lock, self.store.session() as s, s.begin():
+        async with self._claim_lock, self.store.write() as s:
             busy = select(Job.change_key).where(Job.state == "running")
             job = (
                 await s.execute(
@@ -202,7 +206,7 @@ class JobQueue:
         return job
 
     async def finish(self, job_id: int, state: str = "done", error: str | None = None) -> None:
-        async with self.store.session() as s, s.begin():
+        async with self.store.write() as s:
             await s.execute(
                 update(Job).where(Job.id == job_id).values(state=state, last_error=error, updated_at=time.time())
             )
@@ -215,7 +219,7 @@ class JobQueue:
         delay = min(self.settings.backoff_base_s * 2 ** (job.attempts - 1), self.settings.backoff_max_s)
         if retry_after is not None:
             delay = max(delay, retry_after)
-        async with self.store.session() as s, s.begin():
+        async with self.store.write() as s:
             other = (
                 await s.execute(select(Job).where(Job.change_key == job.change_key, Job.state == "waiting"))
             ).scalar_one_or_none()
@@ -232,7 +236,7 @@ class JobQueue:
         return "waiting"
 
     async def drop_waiting(self, change_key: str) -> int:
-        async with self.store.session() as s, s.begin():
+        async with self.store.write() as s:
             res = await s.execute(
                 update(Job)
                 .where(Job.change_key == change_key, Job.state == "waiting")
@@ -250,6 +254,8 @@ class JobQueue:
     async def work(self, handler: Callable[[Job], Awaitable[None]], worker: int = 0) -> None:
         """Worker loop: claim, run, finish/retry, until stop()."""
         while not self._stopping:
+            while self.defer is not None and (wait := self.defer()) > 0 and not self._stopping:
+                await asyncio.sleep(wait)
             job = await self.claim()
             if job is None:
                 self._wakeup.clear()

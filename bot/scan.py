@@ -8,6 +8,7 @@ with `semgrep scan --experimental` from that dir.  Results are cached per file b
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -45,6 +46,7 @@ class ScanLimits:
     max_memory_mb: int = 2000
     run_timeout_s: float = 120.0
     jobs: int | None = None
+    nice: int = 0  # niceness added to Semgrep's processes
 
 
 @dataclass
@@ -324,6 +326,10 @@ class Scanner:
                     )
                 except OSError as exc:
                     raise ScanError(f"cannot run semgrep: {exc}") from exc
+                if self.limits.nice:
+                    # Set before Semgrep forks its workers (they inherit it); lowering priority needs no rights.
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, proc.pid, os.getpriority(os.PRIO_PROCESS, 0) + self.limits.nice)
                 # Semgrep's parser recovers from syntax errors silently: check with Python's own
                 # parser while Semgrep runs (another core), so the summary can say so.
                 for q in chunk:

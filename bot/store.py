@@ -7,8 +7,12 @@ the 2xx stays fast under bursts.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -18,13 +22,19 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    create_engine,
     event,
+    make_url,
     text,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+T = TypeVar("T")
 
 
 def now() -> float:
@@ -164,31 +174,99 @@ class FeedbackRow(Base):
     __table_args__ = (UniqueConstraint("platform", "change_key", "reply_id", name="uq_feedback_reply"),)
 
 
+# Core handles on the tables written in bulk (webhook intake).
+JOBS = cast(Table, Job.__table__)
+DELIVERIES = cast(Table, Delivery.__table__)
+
+
 def make_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
-        @event.listens_for(engine.sync_engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
+        event.listen(engine.sync_engine, "connect", lambda c, _r: _sqlite_pragmas(c))
+        event.listen(engine.sync_engine, "begin", _begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, autocheckpoint: bool = True) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    if not autocheckpoint:
+        cur.execute("PRAGMA wal_autocheckpoint=0")
+    cur.close()
+    # We issue BEGIN ourselves (see _begin_immediate) instead of the driver's deferred one.
+    dbapi_conn.isolation_level = None
+
+
+def _begin(conn: Any) -> None:
+    # Several processes write this file (sibling intake processes, `reviewbot recheck`): a
+    # deferred transaction that reads, then writes after another process committed, fails at
+    # once with "database is locked" (the busy timeout does not apply to that case).  Write
+    # transactions (Store.write, Store.run_write) therefore take the write lock up front and
+    # wait their turn; read-only sessions stay deferred and never hold it.
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_sync_sqlite_engine(url: str) -> Engine | None:
+    """A synchronous engine on the same SQLite file, for the webhook intake's batch writes: one
+    thread hop per batch instead of one per statement (about 2.5x faster for a burst).  Its
+    connections never checkpoint the WAL, so no webhook answer waits for a checkpoint; the
+    workers' commits do it.  None for in-memory databases (not shared between engines)."""
+    u = make_url(url)
+    if not u.drivername.startswith("sqlite") or u.database in (None, "", ":memory:") or "mode=memory" in url:
+        return None
+    engine = create_engine(u.set(drivername="sqlite+pysqlite"), connect_args={"timeout": 30})
+    event.listen(engine, "connect", lambda c, _r: _sqlite_pragmas(c, autocheckpoint=False))
+    event.listen(engine, "begin", _begin)
+    return engine.execution_options(sqlite_immediate=True)
 
 
 class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        # Read-only sessions; write transactions use write().
         self.session = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_session = async_sessionmaker(
+            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+        )
+        self._sync_engine = make_sync_sqlite_engine(url)
+        self._writer: ThreadPoolExecutor | None = None
+
+    @contextlib.asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session in a write transaction (committed on exit, rolled back on error)."""
+        async with self._write_session() as s, s.begin():
+            yield s
+
+    async def run_write(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn(connection, *args)` in one write transaction.  On SQLite it runs on a
+        dedicated thread with a synchronous connection; elsewhere through the async engine."""
+        if self._sync_engine is None:
+            async with self.engine.execution_options(sqlite_immediate=True).begin() as conn:
+                return await conn.run_sync(fn, *args)
+        engine = self._sync_engine
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+
+        def run() -> T:
+            with engine.begin() as conn:
+                return fn(conn, *args)
+
+        return await asyncio.get_running_loop().run_in_executor(self._writer, run)
 
     async def create_all(self) -> None:
-        async with self.engine.begin() as conn:
+        async with self.engine.execution_options(sqlite_immediate=True).begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
 
     async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+        if self._sync_engine is not None:
+            self._sync_engine.dispose()
         await self.engine.dispose()

@@ -21,7 +21,7 @@ async def store(tmp_path: Path):
 
 
 async def put(store: Store, key: str, rev: str, reason: str = "auto"):
-    async with store.session() as s, s.begin():
+    async with store.write() as s:
         return await enqueue(s, change_key=key, platform="github", ref={"rev": rev}, reason=reason)
 
 

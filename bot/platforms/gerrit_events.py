@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+import orjson
 
 from bot.config import GerritSettings
 from bot.models import ChangeRef
@@ -114,7 +115,8 @@ def decide(event: dict[str, Any], settings: GerritSettings) -> GerritDecision:
 
 
 def parse_event(body: bytes) -> dict[str, Any]:
-    data = json.loads(body)
+    """Raises ValueError on malformed JSON or invalid UTF-8 (orjson.JSONDecodeError is one)."""
+    data = orjson.loads(body)
     if not isinstance(data, dict):
         raise ValueError("event is not a JSON object")
     return data

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import gc
 import logging
+import os
 import time
 from typing import Any
 
+import orjson
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import select
@@ -22,6 +24,7 @@ from bot.platforms.github_events import decide, verify_signature
 from bot.queue import JobQueue
 from bot.scan import ScanLimits, Scanner
 from bot.store import Job, Run, Store
+from bot.web.siblings import ParentLink, Siblings
 
 log = logging.getLogger(__name__)
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
@@ -37,6 +40,7 @@ class Services:
         self.store = Store(settings.store.database_url)
         self.queue = JobQueue(self.store, settings.queue)
         self.intake = Intake(self.store, on_enqueued=self.queue.notify)
+        self.queue.defer = self.intake.busy_for
         s = settings.scan
         self.scanner = scanner or Scanner(
             s.rules_dir,
@@ -45,6 +49,7 @@ class Services:
                 max_file_bytes=s.max_file_bytes,
                 timeout_per_file_s=s.timeout_per_file_s,
                 max_memory_mb=s.max_memory_mb,
+                nice=s.nice,
                 run_timeout_s=s.run_timeout_s,
             ),
             cache=_cache(),
@@ -146,8 +151,15 @@ class Services:
         metrics.JOBS.labels(job.platform, out.outcome).inc()
         metrics.COMMENTS.labels(job.platform).inc(out.comments_posted)
 
-    async def start(self, workers: int) -> None:
-        await self.store.create_all()
+    async def start(self, workers: int, *, sibling: bool = False) -> None:
+        if not sibling:
+            await self.store.create_all()
+        await self._warm_up()
+        if sibling:
+            # A sibling intake process only answers webhooks: the main process created the schema
+            # and owns recovery, the Gerrit stream and the workers.
+            self.intake.start()
+            return
         recovered = await self.queue.recover()
         if recovered:
             log.info("re-queued %d job(s) left running by an earlier process", recovered)
@@ -164,6 +176,21 @@ class Services:
         self.workers = [
             asyncio.create_task(self.queue.work(self.handle_job, i), name=f"worker-{i}") for i in range(workers)
         ]
+
+    async def _warm_up(self) -> None:
+        """Build what the first webhook would otherwise build while a burst waits: the models'
+        validators (deferred for the CLI's sake) and the intake's statements."""
+        from bot.platforms.github_events import decide
+
+        sample = {
+            "action": "opened",
+            "repository": {"full_name": "warm/up"},
+            "pull_request": {"number": 1, "state": "open", "head": {"sha": "0" * 40}},
+        }
+        decision = decide("pull_request", sample, self.settings.github)
+        spec = job_spec("github", decision.ref, decision.reason, decision.requested_by)
+        if spec is not None:
+            await self.intake.warm_up(spec)
 
     async def stop(self) -> None:
         if self.stream is not None:
@@ -231,10 +258,10 @@ async def _github_webhook(request: web.Request) -> web.Response:
     if not event or not delivery:
         return _json(400, error="X-GitHub-Event and X-GitHub-Delivery headers are required")
     try:
-        payload = json.loads(body)
+        payload = orjson.loads(body)
         if not isinstance(payload, dict):
             raise ValueError("payload is not a JSON object")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # orjson.JSONDecodeError (also for invalid UTF-8) is a ValueError
         return _json(400, error=f"malformed JSON: {exc}")
     if event == "ping":
         return _json(200, status="pong", zen=str(payload.get("zen", "")))
@@ -303,6 +330,13 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics_route(request: web.Request) -> web.Response:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Several serve processes (server.intake_processes > 1): sum what every one counted.
+        from prometheus_client import CollectorRegistry, multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return web.Response(body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
@@ -351,17 +385,45 @@ async def api_runs(request: web.Request) -> web.Response:
     )
 
 
-def create_app(settings: Settings, services: Services | None = None, *, workers: int | None = None) -> web.Application:
+def create_app(
+    settings: Settings,
+    services: Services | None = None,
+    *,
+    workers: int | None = None,
+    sibling_argv: list[str] | None = None,
+    parent: ParentLink | None = None,
+) -> web.Application:
+    """The service.  `sibling_argv` (main process): with `server.intake_processes` ≥ 2, start that
+    many sibling processes answering webhooks (`serve` with these arguments); the main process
+    then does not listen.  `parent` (in a sibling): answer webhooks only."""
     app = web.Application(client_max_size=settings.server.max_body_bytes)
     app[SETTINGS] = settings
     svc = services or Services(settings)
     app[SERVICES] = svc
     n = settings.server.workers if workers is None else workers
+    siblings = None
+    if sibling_argv is not None and parent is None and settings.server.intake_processes > 1:
+        siblings = Siblings(sibling_argv, settings.server.intake_processes, svc.queue.notify)
 
     async def on_startup(_app: web.Application) -> None:
-        await svc.start(n)
+        if parent is not None:
+            svc.intake.on_enqueued = parent.notify
+            await svc.start(0, sibling=True)
+            parent.start()
+        else:
+            await svc.start(n)
+            if siblings is not None:
+                siblings.start()
+        # Everything loaded so far lives as long as the process: keep it out of the cyclic
+        # collector, whose full passes over it would stall webhook answers for tens of ms.
+        gc.collect()
+        gc.freeze()
 
     async def on_cleanup(_app: web.Application) -> None:
+        if siblings is not None:
+            await siblings.stop()
+        if parent is not None:
+            await parent.stop()
         await svc.stop()
 
     app.on_startup.append(on_startup)
