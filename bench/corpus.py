@@ -115,9 +115,7 @@ CORPUS: dict[str, list[tuple[str, str]]] = {
         ("sqlalchemy-migrate", "0.13.0"),
         ("websockify", "0.13.0"),
         ("gunicorn", "27.0.1"),
-    ],
-    # Never read while writing or tuning rules (measurement round 8).
-    "measure": [
+        # measurement round 8
         ("pecan", "1.8.0"),
         ("webob", "1.8.11"),
         ("routes", "2.5.1"),
@@ -130,6 +128,9 @@ CORPUS: dict[str, list[tuple[str, str]]] = {
         ("oslo.reports", "3.9.0"),
         ("flask", "3.1.3"),
         ("werkzeug", "3.1.9"),
+    ],
+    # Never read while writing or tuning rules (measurement round 9).
+    "measure": [
     ],
 }
 HELD_OUT = {"nova"}
