@@ -1,4 +1,5 @@
 # Test cases for semgrep-rules/exception-handling.yaml (written for reviewbot).
+import atexit
 import logging
 import os
 
@@ -334,3 +335,403 @@ def emit(handler, record):
     # ok: exception-handling.bare-except
     except:
         handler.handleError(record)
+
+
+# --- best-effort code a reviewer waves through (swallowed-* rules) ---------------------------------
+
+
+class Channel:
+    async def drain_and_close(self):
+        try:
+            self._writer.close()
+            await self._writer.wait_closed()
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        self._writer = None
+
+    def go_away(self, error_code):
+        if self._too_many_resets():
+            try:
+                self.h2_conn.close_connection(error_code=error_code)
+                self._send_pending_data()
+            # ok: exception-handling.swallowed-broad-except
+            except Exception:
+                pass
+            self._abort_all_streams()
+
+    def refresh(self, raw):
+        try:
+            self.sock.close()
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        try:
+            self.count = int(raw)
+            self.ready = True
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+
+    def __del__(self):
+        if not self.closed:
+            try:
+                self._flush_buffers()
+                self._report_leak()
+            # ok: exception-handling.swallowed-broad-except
+            except Exception:
+                pass
+
+    def __repr__(self):
+        name = "?"
+        try:
+            name = self.describe()
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        return "<Channel %s>" % name
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self.session.commit_pending()
+        # ok: exception-handling.swallowed-broad-except
+        except BaseException:
+            pass
+
+    def cleanup_stream(self, stream_id):
+        try:
+            stream = self.streams.pop(stream_id)
+            stream.reset()
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+
+    def connection_lost(self, exc):
+        try:
+            self.transport = None
+            self.app.notify_disconnected(self)
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+
+
+def remove_pidfile(path):
+    try:
+        if os.path.exists(path):
+            os.unlink(path)
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def debug_details(obj, shown):
+    for key in dir(obj):
+        try:
+            shown.append((key, repr(getattr(obj, key))))
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+
+
+def call_named(obj, name, arg):
+    try:
+        getattr(obj, name)(arg)
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def warn_unclosed(warnings, it):
+    try:
+        warnings.warn("iterator was not closed", ResourceWarning, stacklevel=2)
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def save_history(readline, history_file):
+    try:
+        readline.write_history_file(history_file)
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+try:
+    import readline
+# ok: exception-handling.swallowed-broad-except
+except Exception:
+    pass
+
+
+def deprecated(new_func, warnings):
+    def replacement(*args, **kw):
+        warnings.warn("moved", DeprecationWarning, 2)
+        return new_func(*args, **kw)
+    try:
+        replacement.__name__ = new_func.__name__
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    return replacement
+
+
+class Collector:
+    def collect_line(self, tb, extra_data):
+        data = {}
+        try:
+            info = tb.tb_frame.f_locals.get("__traceback_info__")
+            data["traceback_info"] = str(info)
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        return data
+
+
+def _on_sigterm(signum, frame):
+    try:
+        STATE.save()
+        LOG.info("state saved on SIGTERM")
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+@atexit.register
+def _goodbye():
+    try:
+        STATE.save()
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+async def serve_one(self, req, conn):
+    try:
+        await self.handle(req)
+    except Exception as e:
+        self.log.exception("Error handling request")
+        try:
+            await conn.send_error(req.stream_id, 500, str(e))
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    finally:
+        conn.cleanup_stream(req.stream_id)
+
+
+def start_container(self, uuid):
+    try:
+        self._start(uuid)
+    except Exception as e:
+        try:
+            self._delete_container_file(uuid)
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        raise e
+
+
+def interactive(client, history_file, readline):
+    try:
+        return client.loop()
+    finally:
+        try:
+            client.save_session(history_file)
+            client.prune_sessions()
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+
+
+def rate_limited(self):
+    try:
+        self.notify_peer(GOAWAY)
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    raise ProtocolError("rate exceeded")
+
+
+def parse_options(raw, json, ast):
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+        try:
+            value = ast.literal_eval(raw)
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    return value
+
+
+def load_all(client, items):
+    try:
+        data = client.fetch()
+        for item in items:
+            try:
+                item.close()
+            # ok: exception-handling.swallowed-broad-except
+            except Exception:
+                pass
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    return data
+
+
+def convert(raw, process):
+    try:
+        try:
+            value = int(raw)
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        process(value)
+    except Exception:
+        LOG.exception("processing failed")
+
+
+def lookup_tags(client, array):
+    tags = None
+    try:
+        tags = client.get_tags(array)
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    else:
+        tags = sorted(tags)
+    return tags
+
+
+def invalidate(cache, key):
+    try:
+        cache.delete(key)
+        cache.reload()
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def kill_all(procs):
+    for proc in procs:
+        try:
+            proc.kill()
+            proc.wait()
+        # ok: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+
+
+def shutdown_workers(workers):
+    for worker in workers:
+        try:
+            worker.drain()
+            worker.report()
+        # ok: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+
+
+def parse_all(lines, out):
+    for line in lines:
+        try:
+            out.append(int(line))
+        # ruleid: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+
+
+# --- bare except: optional imports and forked children ------------------------------------------
+
+try:
+    from thrift.protocol import fastbinary
+# ok: exception-handling.bare-except
+except:
+    fastbinary = None
+
+
+def run_cgi(self, scriptfile, args, env):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            try:
+                os.setuid(65534)
+            except OSError:
+                pass
+            os.execve(scriptfile, args, env)
+        # ok: exception-handling.bare-except
+        except:
+            self.server.handle_error(self.request)
+            os._exit(127)
+    try:
+        code = int(env.get("CODE"))
+    # ruleid: exception-handling.bare-except
+    except:
+        code = 0
+    return code
+
+
+# --- logged without traceback: a failed log call, the error kept in a message ---------------------
+
+def log_fallback(message, kwargs):
+    try:
+        LOG.error(message % kwargs)
+    except Exception:
+        # ok: exception-handling.broad-except-logged-without-traceback
+        LOG.error(message)
+
+
+def demote(old_master, errors):
+    try:
+        old_master.demote()
+    except Exception as ex:
+        # ok: exception-handling.broad-except-logged-without-traceback
+        LOG.error("demoting %s failed", old_master.id)
+        errors += "%s (%s)\n" % (old_master.id, ex)
+    return errors
+
+
+def copy_lazy_attributes(target, obj):
+    # Either attribute may be lazy-loaded and missing: ignore it.
+    try:
+        target['project_id'] = obj.project_id
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    try:
+        target['user_id'] = obj.user_id
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+    try:
+        target['domain_id'] = obj.domain_id
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+class Driver(Base):
+    def delete(self, vol, retype):
+        try:
+            if not retype:
+                super().delete_volume(vol)
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+
+
+def load_config(path, parse, fallback):
+    cfg = None
+    try:
+        cfg = parse(path)
+    except Exception:
+        LOG.warning("cannot parse %s, using the fallback", path)
+        try:
+            cfg = fallback.load()
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    return cfg

@@ -9,15 +9,15 @@ from oslo_utils import strutils
 # --- hardcoded-password-string (B105) ---------------------------------------
 
 # ruleid: hardcoded-info.hardcoded-password-string
-password = 'nexenta'
+password = 'nexenta-4dm1n'
 # ruleid: hardcoded-info.hardcoded-password-string
 ADMIN_PASSWORD = "Adm1n-Pa55!"
-# ruleid: hardcoded-info.hardcoded-password-string
-DEFAULT_PASSWORD = 'changeme'
 # ruleid: hardcoded-info.hardcoded-password-string
 client_secret = "8f14e45fceea167a5a36dedd4bea2543"
 # ruleid: hardcoded-info.hardcoded-password-string
 FSC_KMIP_SECRET_KEY = 'kmip:7ad2f0e1c9'
+# ruleid: hardcoded-info.hardcoded-password-string
+user_passwd = 'Pa$$w0rd99'
 
 # Enum-like constants whose value spells the name are not credentials.
 # ok: hardcoded-info.hardcoded-password-string
@@ -33,9 +33,17 @@ CHAP_SECRET_KEY = "PURE_TARGET_CHAP_SECRET"
 # ok: hardcoded-info.hardcoded-password-string
 NEXT_TOKEN_KEY = "NextToken"
 # ok: hardcoded-info.hardcoded-password-string
+RESET_TOKEN = "reset_token"
+# ok: hardcoded-info.hardcoded-password-string
 token_type = "Bearer"
 # ok: hardcoded-info.hardcoded-password-string
 AUTH_TOKEN = 'X-Auth-Token'
+# ok: hardcoded-info.hardcoded-password-string
+OS_PASSWORD = 'os_password2'
+# ok: hardcoded-info.hardcoded-password-string
+SIGNING_KEY = 'hmac-sha256'
+# ok: hardcoded-info.hardcoded-password-string
+ENCRYPTION_KEY = 'aes-256-cbc'
 # Masked, empty and placeholder values.
 # ok: hardcoded-info.hardcoded-password-string
 token = '***'
@@ -47,6 +55,37 @@ password = None
 token = "Unknown"
 # ok: hardcoded-info.hardcoded-password-string
 password = '%(password)s'
+# ok: hardcoded-info.hardcoded-password-string
+password = '${OS_PASSWORD}'
+# ok: hardcoded-info.hardcoded-password-string
+admin_password = '<ADMIN_PASSWORD>'
+# ok: hardcoded-info.hardcoded-password-string
+password = 'your_password_1'
+# ok: hardcoded-info.hardcoded-password-string
+api_key = 'example-key-0123'
+# Library and appliance default credentials (letters only) are documented defaults.
+# ok: hardcoded-info.hardcoded-password-string
+DEFAULT_PASSWORD = 'guest'
+# ok: hardcoded-info.hardcoded-password-string
+password = 'nexenta'
+# ok: hardcoded-info.hardcoded-password-string
+user_passwd = 'manilanobody'
+# ok: hardcoded-info.hardcoded-password-string
+env_password = "sikrit"
+# Placeholder-style values that spell a credential word or a keyboard run.
+# ok: hardcoded-info.hardcoded-password-string
+san_password = 'password2'
+# ok: hardcoded-info.hardcoded-password-string
+chap_secret = 'chapsecret01'
+# ok: hardcoded-info.hardcoded-password-string
+chap_password = 'datacore123456'
+# ok: hardcoded-info.hardcoded-password-string
+admin_password = 'Admin123'
+# A default credential constant is deliberate, whatever its value.
+# ok: hardcoded-info.hardcoded-password-string
+DEFAULT_ADMIN_PASSWORD = 'Adm1n-Pa55!'
+# ok: hardcoded-info.hardcoded-password-string
+FAKE_TOKEN = 'a1b2c3d4e5f6a7b8c9d0'
 # Names that do not hold a secret.
 # ok: hardcoded-info.hardcoded-password-string
 password_field = 'os-password'
@@ -58,6 +97,19 @@ secret_ref_key = 'secret_ref'
 is_password = 'yes'
 # ok: hardcoded-info.hardcoded-password-string
 token_prefix = 'ftk'  # nosec: B105
+# ok: hardcoded-info.hardcoded-password-string
+admin_token = 'Adm1nT0ken99'  # nosec
+# ok: hardcoded-info.hardcoded-password-string
+admin_token = 'Adm1nT0ken99'  # noqa: S105
+# Key and password *files*, paths and e-mail addresses are not secrets.
+# ok: hardcoded-info.hardcoded-password-string
+private_key = 'server2048.pem'
+# ok: hardcoded-info.hardcoded-password-string
+PRIVATE_KEY = '/etc/octavia/certs/server_ca.key.pem'
+# ok: hardcoded-info.hardcoded-password-string
+secret_key = 'keys/secret-v2'
+# ok: hardcoded-info.hardcoded-password-string
+password = 'guest1@example.org'
 
 
 class Secret(object):
@@ -70,17 +122,24 @@ class Secret(object):
         self.password = 'Sup3rS3cret'
         conf = {}
         # ruleid: hardcoded-info.hardcoded-password-string
-        conf['auth_password'] = 'chapsecret01'
+        conf['auth_password'] = 'chApS3c-0192'
         # ok: hardcoded-info.hardcoded-password-string
         conf['auth_method'] = 'CHAP'
+        # Masking a payload before logging it.
+        # ok: hardcoded-info.hardcoded-password-string
+        conf['data']['password'] = '**SECRET**'
 
 
-def check_login(user, password):
-    # ruleid: hardcoded-info.hardcoded-password-string
-    if password == 'letmein!':
+def check_login(user, password, conf):
+    # Comparisons check option values far more often than they hide a backdoor.
+    # ok: hardcoded-info.hardcoded-password-string
+    if password == 'letmein!1':
         return True
     # ok: hardcoded-info.hardcoded-password-string
     if password == '':
+        return False
+    # ok: hardcoded-info.hardcoded-password-string
+    if conf.mask_secrets == 'always':
         return False
     return user
 
@@ -90,12 +149,22 @@ def check_login(user, password):
 CREDS = {
     'username': 'admin',
     # ruleid: hardcoded-info.hardcoded-password-dict
-    'password': 'Adm1nPass',
+    'password': 'Adm1nP4ss!',
     # ok: hardcoded-info.hardcoded-password-dict
     'token': 'X-Subject-Token',
 }
 # ok: hardcoded-info.hardcoded-password-dict
 FIELDS = {'NextToken': 'next_token', 'password': 'os_password'}
+# ruleid: hardcoded-info.hardcoded-password-dict
+OAUTH = {'access_token': 'ya29.a0AfH6SMBx3kq9', 'expires_in': 3600}
+
+
+class Transport(object):
+    @property
+    def default_connection_params(self):
+        # A broker's documented default credentials.
+        # ok: hardcoded-info.hardcoded-password-dict
+        return {'userid': 'guest', 'password': 'guest', 'port': 5672}
 
 
 # --- hardcoded-password-kwarg (B106) ----------------------------------------
@@ -110,16 +179,20 @@ def connect(client_cls, conf):
     # ok: hardcoded-info.hardcoded-password-kwarg
     client.login(password='')
     # ok: hardcoded-info.hardcoded-password-kwarg
+    client.login(username='admin', password='admin')
+    # ok: hardcoded-info.hardcoded-password-kwarg
     client.create_secret(secret_type='symmetric')
     # ok: hardcoded-info.hardcoded-password-kwarg
     client.set_header(token='X-Auth-Token')
+    # ok: hardcoded-info.hardcoded-password-kwarg
+    client.load(private_key='/etc/ssh/id_rsa2')
     return client
 
 
 # --- hardcoded-password-default (B107) --------------------------------------
 
 # ruleid: hardcoded-info.hardcoded-password-default
-def login(host, user='admin', password='nexenta'):
+def login(host, user='admin', password='nexenta-4dm1n'):
     return host, user, password
 
 
@@ -131,6 +204,11 @@ def login2(host, user=None, password=None):
 # ok: hardcoded-info.hardcoded-password-default
 def login3(host, password='', token_type='Bearer'):
     return host, password, token_type
+
+
+# ok: hardcoded-info.hardcoded-password-default
+def login4(host, user='guest', password='guest'):
+    return host, user, password
 
 
 # --- bind-all-interfaces (B104) ---------------------------------------------
@@ -196,7 +274,7 @@ def start_listeners(app, handler, port, loop, proto, web, eventlet, http_server)
 WILDCARDS = {4: '0.0.0.0', 6: '::'}
 
 
-def not_listeners(parser, filters, mac, spawn_kwargs):
+def not_listeners(parser, filters, mac, spawn_kwargs, client):
     # ok: hardcoded-info.bind-all-interfaces
     parser.add_argument('-H', '--host', default='0.0.0.0', help='Address of the API host.')
     # ok: hardcoded-info.bind-all-interfaces
@@ -205,7 +283,9 @@ def not_listeners(parser, filters, mac, spawn_kwargs):
     spawn_kwargs['bind_address'] = '::'
     # ok: hardcoded-info.bind-all-interfaces
     conn = socket.create_connection(('0.0.0.0', 80))
-    return conn
+    # ok: hardcoded-info.bind-all-interfaces
+    server = client.find_server(host='0.0.0.0')
+    return conn, server
 
 
 # --- hardcoded-tmp-path (B108) ----------------------------------------------
@@ -216,7 +296,11 @@ tmp_opts = [
 ]
 
 
+# A module constant used by a sink is reported once, where it is defined.
+# ruleid: hardcoded-info.hardcoded-tmp-path
 ACTIVITY_PATH = "/tmp/alarms_activity.txt"
+# ok: hardcoded-info.hardcoded-tmp-path
+UNUSED_PATH = "/tmp/never_opened.txt"
 
 
 def write_state(data, conf, remote):
@@ -227,9 +311,12 @@ def write_state(data, conf, remote):
     os.makedirs(os.path.join('/var/tmp', 'metrics'))
     # ruleid: hardcoded-info.hardcoded-tmp-path
     shutil.copyfile(conf.source, '/dev/shm/qmanager')
-    # ruleid: hardcoded-info.hardcoded-tmp-path
+    # ok: hardcoded-info.hardcoded-tmp-path
     with open(ACTIVITY_PATH, 'rb') as f:
         data = f.read()
+    # ok: hardcoded-info.hardcoded-tmp-path
+    with open(ACTIVITY_PATH, 'wb') as f:
+        f.write(data)
     # ok: hardcoded-info.hardcoded-tmp-path
     fd, path = tempfile.mkstemp(dir='/tmp')
     # ok: hardcoded-info.hardcoded-tmp-path
@@ -318,10 +405,21 @@ token = "ghx9Kq2Lm7Zp4Rt8Wv3Yb6Nc1Qs5"
 auth_token = 'S3cr3tT0k3nValue'
 # ok: hardcoded-info.hardcoded-password-string
 token = 'frontend'
+# A parser token is short or has no digits.
+# ok: hardcoded-info.hardcoded-password-string
+token = 'ipv6_address2'
 # ok: hardcoded-info.url-embedded-credentials
 CI_DB_URL = 'postgresql+psycopg2://citest:citest@localhost/postgres'
 # ruleid: hardcoded-info.url-embedded-credentials
 BROKER_URL = 'amqp://nova:Rabb1t-Pw@rabbit.internal:5672//'
+# ok: hardcoded-info.url-embedded-credentials
+DEFAULT_URL = 'amqp://guest:guest@rabbit.internal:5672//'
+# ok: hardcoded-info.url-embedded-credentials
+SAME_AS_USER = 'amqp://svc9:svc9@rabbit.internal:5672//'
+# ok: hardcoded-info.url-embedded-credentials
+DEVSTACK_DB = 'mysql+pymysql://root:stack@db.internal/glance'
+# ok: hardcoded-info.url-embedded-credentials
+DOC_URL = 'https://user:S3cret99@api.example.com/v1'
 
 
 def trust_actions(url):
@@ -336,6 +434,11 @@ def parse_ssl(factory, port, private_key="server.pem", password_file="pw.txt"):
 
 # ok: hardcoded-info.hardcoded-password-default
 def ftp_login(username="anonymous", password="guest@example.org"):
+    return username, password
+
+
+# ok: hardcoded-info.hardcoded-password-default
+def anon_login(username="anonymous", password="anon1@ftp.net"):
     return username, password
 
 

@@ -51,6 +51,23 @@ class ArrayClient(object):
         # ruleid: sensitive-logging.secret-value-logged
         LOG.debug("generated chap secret: %(secret)s",
                   {'secret': self._chap_secret})
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.info("changing password to %s", new_password)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("issued reset token %s", self.reset_token)
+        # Constants name a token file or a header; a prefix or a mask is not the secret.
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("saving token to %s", CliOptions.APITOKEN)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("header %s", AUTH_TOKEN)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("token %s...", token[:8])
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("masking: %s", mask_password)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("stored %s", self.hashed_password)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("request %s", sanitized_token)
 
         # A string literal naming an operation is not a secret.
         # ok: sensitive-logging.secret-value-logged
@@ -88,7 +105,7 @@ class ArrayClient(object):
         # ok: sensitive-logging.secret-value-logged
         self.session.post(url, password)
 
-    def send(self, body, conf, req, env):
+    def send(self, body, conf, req, env, resp, target):
         # ruleid: sensitive-logging.secret-key-logged
         LOG.debug("auth body password: %s", body['auth']['password'])
         # ruleid: sensitive-logging.secret-key-logged
@@ -103,6 +120,13 @@ class ArrayClient(object):
         LOG.debug("password expires %s", body['password_expires_at'])
         # ok: sensitive-logging.secret-key-logged
         LOG.debug("masked body %s", strutils.mask_dict_password(body))
+        # ruleid: sensitive-logging.secret-key-logged
+        LOG.debug("oauth reply %s", resp['access_token'])
+        # Keystone's token *data* (user, roles, expiry) and a policy credentials dict are not secrets.
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("token data %s", body['token'])
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("policy creds %s", target['credentials'])
 
         # ruleid: sensitive-logging.auth-header-logged
         self.logger.debug("token %s", req.headers['X-Auth-Token'])
@@ -179,11 +203,17 @@ class ArrayClient(object):
         LOG.debug("creating %(name)s of %(size)s", {'name': name, 'size': size})
 
 
-def main(password, token, user_token_id):
-    # ruleid: sensitive-logging.secret-printed
-    print("admin password: %s" % password)
+def main(password, token, user_token_id, opts, client):
     # ruleid: sensitive-logging.secret-printed
     print("token:", token)
+    # ruleid: sensitive-logging.secret-printed
+    print("    token       = %s" % client.auth_token)
+    # A CLI showing the password it generated (or was asked for) does so on purpose.
+    # ok: sensitive-logging.secret-printed
+    print("User:\t\t%s\nPassword:\t%s" % ('root', password))
+    # A constant holding the token file's path.
+    # ok: sensitive-logging.secret-printed
+    print("Token acquired! Saving to %s..." % opts.APITOKEN)
     # ok: sensitive-logging.secret-printed
     print("token id:", user_token_id)
     # ok: sensitive-logging.secret-printed
