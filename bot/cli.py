@@ -6,11 +6,13 @@ Heavy modules (server, store, platforms) are imported inside the commands that n
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # argparse is imported only when the memo cannot answer (bot/memo.py)
+    import argparse
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -281,6 +283,8 @@ def _recheck(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from bot import __version__
 
     ap = argparse.ArgumentParser(prog="reviewbot", description=__doc__.splitlines()[0])

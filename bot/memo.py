@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from bot.constants import PYTHON_SUFFIXES
@@ -103,6 +102,8 @@ def store(cache_dir: Path, k: str, rendered: str, fmt: str, code: int, files: in
     target = _file(cache_dir, k)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: a cache hit should not pay for it
+
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump({"out": rendered, "format": fmt, "code": code, "files": files}, fh)
