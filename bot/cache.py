@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,8 @@ class FindingsCache:
         target = self._file(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only when writing: a cache hit should not pay for it
+
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(results, fh)

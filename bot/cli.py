@@ -6,48 +6,56 @@ Heavy modules (server, store, platforms) are imported inside the commands that n
 
 from __future__ import annotations
 
-import argparse
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # argparse is imported only when the memo cannot answer (bot/memo.py)
+    import argparse
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def _scan(args: argparse.Namespace) -> int:
+def _scan(args: argparse.Namespace, memo_key: str | None = None) -> int:
+    # Light imports first: Semgrep is started before pydantic and the rest are imported, so
+    # that start-up runs on another core while Semgrep works.
     from bot.cache import FindingsCache, default_cache_dir
-    from bot.diff import DiffError
-    from bot.local import LocalInputError, from_diff, git_diff_head, whole_files
-    from bot.models import FilterMode, ScanResult, Severity
-    from bot.output import render
-    from bot.review import filter_findings
+    from bot.local import LocalChange, LocalInputError, read_whole_files
     from bot.scan import ScanError, ScanLimits, Scanner
-    from bot.suggest import attach_suggestions
 
     repo = Path(args.repo)
     try:
+        cache = None if args.no_cache else FindingsCache(default_cache_dir())
+        limits = ScanLimits(max_file_bytes=args.max_file_bytes, run_timeout_s=args.run_timeout or float("inf"))
+        scanner = Scanner(Path(args.rules) if args.rules else None, cache=cache, limits=limits)
+        change: LocalChange | None = None
         if args.all_lines:
-            change = whole_files([Path(p) for p in args.paths] or [repo], repo)
-            mode = FilterMode.FILE
+            whole = read_whole_files([Path(p) for p in args.paths] or [repo], repo)
+            pending = scanner.start(whole.contents)
+            change = whole.to_change()
         else:
-            if args.diff == "-":
-                diff = sys.stdin.buffer.read()
-            elif args.diff:
-                diff = Path(args.diff).read_bytes()
-            else:
-                diff = git_diff_head(repo)
-            change = from_diff(diff, repo)
+            from bot.diff import DiffError
+            from bot.local import from_diff
+
+            try:
+                change = from_diff(_read_diff(args, repo), repo)
+            except DiffError as exc:
+                raise LocalInputError(str(exc)) from exc
             if args.paths:
                 wanted = [Path(p).as_posix().rstrip("/") for p in args.paths]
                 keep = {p for p in change.files if any(p == w or p.startswith(w + "/") for w in wanted)}
                 change.files = {p: f for p, f in change.files.items() if p in keep}
                 change.contents = {p: c for p, c in change.contents.items() if p in keep}
-            mode = FilterMode(args.filter_mode)
-        cache = None if args.no_cache else FindingsCache(default_cache_dir())
-        limits = ScanLimits(max_file_bytes=args.max_file_bytes, run_timeout_s=args.run_timeout or float("inf"))
-        scanner = Scanner(Path(args.rules) if args.rules else None, cache=cache, limits=limits)
-        raw = scanner.scan(change.contents)
-    except (OSError, LocalInputError, DiffError) as exc:
+            pending = scanner.start(change.contents)
+        from bot.models import FilterMode, ScanResult, Severity
+        from bot.output import render
+        from bot.review import filter_findings
+        from bot.suggest import attach_suggestions
+
+        mode = FilterMode.FILE if args.all_lines else FilterMode(args.filter_mode)
+        raw = pending.result()
+    except (OSError, LocalInputError) as exc:
         print(f"reviewbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ScanError as exc:
@@ -56,20 +64,49 @@ def _scan(args: argparse.Namespace) -> int:
     kept = filter_findings(raw.findings, change.files, mode)
     if not args.no_suggestions:
         attach_suggestions(kept, change.contents, scanner)
+    from bot import memo
+
     result = ScanResult(
         findings=kept,
         files_scanned=raw.files_scanned,
         skipped=change.skipped + raw.skipped,
         errors=raw.errors,
-        duration_s=raw.duration_s,
-        cache_hits=raw.cache_hits,
+        duration_s=memo.DURATION,
+        cache_hits=memo.HITS,
     )
-    print(render(args.format, result, change.contents))
+    rendered = render(args.format, result, change.contents)
+    code = EXIT_OK
     if args.fail_on == "any" and kept:
-        return EXIT_FINDINGS
+        code = EXIT_FINDINGS
     if args.fail_on == "error" and any(f.severity is Severity.ERROR for f in kept):
-        return EXIT_FINDINGS
-    return EXIT_OK
+        code = EXIT_FINDINGS
+    print(memo.fill(rendered, args.format, time.monotonic() - pending.t0, raw.cache_hits))
+    if memo_key is not None and not raw.errors:
+        memo.store(default_cache_dir(), memo_key, rendered, args.format, code, raw.files_scanned)
+    return code
+
+
+def _read_diff(args: argparse.Namespace, repo: Path) -> bytes:
+    from bot.local import git_diff_head
+
+    if args.diff == "-":
+        return sys.stdin.buffer.read()
+    if args.diff:
+        return Path(args.diff).read_bytes()
+    return git_diff_head(repo)
+
+
+def _memo_key(argv: list[str]) -> str | None:
+    """The whole-run memo key of a `scan` command line (bot/memo.py), or None."""
+    from bot import __version__, memo
+    from bot.locate import ScanError, default_rules_dir, engine_build
+
+    rules = argv[argv.index("--rules") + 1] if "--rules" in argv[:-1] else None
+    try:
+        rules_dir = Path(rules) if rules else default_rules_dir()
+        return memo.key(argv, rules_dir, f"{__version__}|{engine_build()}")
+    except (OSError, ScanError):
+        return None
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -246,6 +283,8 @@ def _recheck(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from bot import __version__
 
     ap = argparse.ArgumentParser(prog="reviewbot", description=__doc__.splitlines()[0])
@@ -302,7 +341,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    t0 = time.monotonic()
+    argv = sys.argv[1:] if argv is None else argv
+    memo_key = _memo_key(argv) if argv[:1] == ["scan"] else None
+    if memo_key is not None:
+        from bot import memo
+        from bot.cache import default_cache_dir
+
+        code = memo.replay(default_cache_dir(), memo_key, t0, time.monotonic())
+        if code is not None:
+            return code
     args = build_parser().parse_args(argv)
+    if args.func is _scan:
+        return int(_scan(args, memo_key))
     return int(args.func(args))
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.models import EXCLUDED, ChangedFile, FileStatus, SkippedFile
+from bot.constants import EXCLUDED, PYTHON_SUFFIXES
 from bot.paths import DEFAULT_EXCLUDES, UnsafePathError, is_excluded, safe_relpath
+
+if TYPE_CHECKING:  # `scan --all-lines` starts Semgrep before it imports pydantic
+    from bot.models import ChangedFile, SkippedFile
 
 # Files above this are not even read into memory; the scanner's own limit is lower.
 _READ_CAP = 64 << 20
@@ -46,6 +49,7 @@ def read_inside(root: Path, rel: str, max_bytes: int = _READ_CAP) -> bytes | str
 
 def from_diff(diff_text: str | bytes, repo: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> LocalChange:
     from bot.diff import parse_diff  # unidiff is only needed for diffs
+    from bot.models import FileStatus, SkippedFile
 
     change = LocalChange()
     excludes = tuple(excludes)
@@ -68,6 +72,8 @@ def from_diff(diff_text: str | bytes, repo: Path, excludes: Iterable[str] = DEFA
 
 
 def git_diff_head(repo: Path) -> bytes:
+    import subprocess  # not at the top: `scan --all-lines` answers from its memo before it
+
     try:
         proc = subprocess.run(
             ["git", "-C", str(repo), "diff", "--no-color", "--no-ext-diff", "HEAD"],
@@ -83,16 +89,42 @@ def git_diff_head(repo: Path) -> bytes:
     return proc.stdout
 
 
-def _walk(top: Path) -> Iterable[Path]:
+def walk_tree(top: Path) -> Iterable[Path]:
+    """Files under `top` in a stable order, skipping hidden directories and __pycache__."""
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         for name in sorted(filenames):
             yield Path(dirpath) / name
 
 
+@dataclass
+class WholeFiles:
+    """Files for `--all-lines`, read without building models (see to_change)."""
+
+    contents: dict[str, bytes] = field(default_factory=dict)
+    too_large: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_change(self) -> LocalChange:
+        """Every line of every file counts as changed."""
+        from bot.models import ChangedFile, FileStatus, SkippedFile
+
+        change = LocalChange(contents=self.contents)
+        change.skipped = [SkippedFile(path=p, reason=r) for p, r in self.too_large]
+        for rel, data in self.contents.items():
+            n = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+            change.files[rel] = ChangedFile(
+                path=rel, status=FileStatus.ADDED, added=frozenset(range(1, n + 1)), hunks=[(1, max(n, 1))]
+            )
+        return change
+
+
 def whole_files(paths: Iterable[Path], repo: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> LocalChange:
     """Every line of every file under `paths` counts as changed (`--all-lines`)."""
-    change = LocalChange()
+    return read_whole_files(paths, repo, excludes).to_change()
+
+
+def read_whole_files(paths: Iterable[Path], repo: Path, excludes: Iterable[str] = DEFAULT_EXCLUDES) -> WholeFiles:
+    out = WholeFiles()
     excludes = tuple(excludes)
     repo_r = repo.resolve()
     for given in paths:
@@ -100,7 +132,7 @@ def whole_files(paths: Iterable[Path], repo: Path, excludes: Iterable[str] = DEF
             raise LocalInputError(f"no such file or directory: {given}")
         g = given.resolve()
         base = repo_r if g.is_relative_to(repo_r) else g.parent
-        targets = [g] if g.is_file() else list(_walk(g))
+        targets = [g] if g.is_file() else list(walk_tree(g))
         for t in targets:
             if t.is_symlink() or not t.is_file():
                 continue
@@ -109,19 +141,11 @@ def whole_files(paths: Iterable[Path], repo: Path, excludes: Iterable[str] = DEF
             # `scan --all-lines .` skips it.  A file named explicitly is always scanned.
             if t != g and is_excluded(t.relative_to(g).as_posix(), excludes):
                 continue
-            if t != g and t.suffix not in (".py", ".pyi", ".pyw"):
+            if t != g and t.suffix not in PYTHON_SUFFIXES:
                 continue  # walking a tree: only Python files; a file named explicitly is always tried
             size = t.stat().st_size
-            data = t.read_bytes() if size <= _READ_CAP else b""
             if size > _READ_CAP:
-                change.skipped.append(SkippedFile(path=rel, reason=f"too large: {size} bytes"))
+                out.too_large.append((rel, f"too large: {size} bytes"))
                 continue
-            n = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-            change.files[rel] = ChangedFile(
-                path=rel,
-                status=FileStatus.ADDED,
-                added=frozenset(range(1, n + 1)),
-                hunks=[(1, max(n, 1))],
-            )
-            change.contents[rel] = data
-    return change
+            out.contents[rel] = t.read_bytes()
+    return out

@@ -6,19 +6,11 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DEFECT_CLASSES: tuple[str, ...] = (
-    "exception-handling",
-    "sensitive-logging",
-    "network-api-errors",
-    "input-validation",
-    "thread-safety",
-    "hardcoded-info",
-)
-# Skip reason of files that are not Python: counted, not listed one by one.
-NOT_PYTHON = "not a Python file"
-EXCLUDED = "excluded by review.exclude_paths"
-# Classes whose matched text may itself be a secret: never repeat it verbatim (DESIGN.md §6).
-SECRET_CLASSES: frozenset[str] = frozenset({"hardcoded-info", "sensitive-logging"})
+# Re-exported: the light modules import them from bot.constants, the rest from here.
+from bot.constants import DEFECT_CLASSES as DEFECT_CLASSES
+from bot.constants import EXCLUDED as EXCLUDED
+from bot.constants import NOT_PYTHON as NOT_PYTHON
+from bot.constants import SECRET_CLASSES as SECRET_CLASSES
 
 
 class _Model(BaseModel):

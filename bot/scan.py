@@ -22,21 +22,20 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cache import FindingsCache
-from bot.models import DEFECT_CLASSES, NOT_PYTHON, Finding, Position, ScanResult, Severity, SkippedFile
+from bot.constants import DEFECT_CLASSES, NOT_PYTHON, PYTHON_SUFFIXES
+from bot.locate import ScanError as ScanError  # re-exported
+from bot.locate import default_rules_dir as default_rules_dir  # re-exported
+from bot.locate import engine_build, find_semgrep_core
 
-PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
+if TYPE_CHECKING:  # pydantic models are imported only once Semgrep is running (start-up time)
+    from bot.models import Finding, ScanResult
 _SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
 # Semgrep files per call; keeps the command line far below ARG_MAX.
 _CHUNK = 2000
-
-
-class ScanError(RuntimeError):
-    """Semgrep could not run (missing binary, broken rules, wall-clock limit)."""
 
 
 @dataclass(frozen=True)
@@ -55,23 +54,6 @@ class _Raw:
 
     results: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-def default_rules_dir() -> Path:
-    env = os.environ.get("REVIEWBOT_RULES_DIR")
-    candidates = [Path(env)] if env else []
-    candidates += [Path(__file__).resolve().parent.parent / "semgrep-rules", Path.cwd() / "semgrep-rules"]
-    for c in candidates:
-        if c.is_dir():
-            return c
-    raise ScanError("no semgrep-rules directory found: set REVIEWBOT_RULES_DIR or --rules")
-
-
-def semgrep_version() -> str:
-    try:
-        return metadata.version("semgrep")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def find_semgrep(explicit: str | None = None) -> str:
@@ -216,9 +198,15 @@ class Scanner:
         # Results depend on Semgrep and on our own post-processing: both key the cache.
         from bot import __version__
 
-        self.version = f"{semgrep_version()}+reviewbot-{__version__}"
+        self.version = f"{engine_build(semgrep_bin)}+reviewbot-{__version__}"
         self.rule_ids = rule_ids(self.rules_dir)
-        self.path_filters = rule_path_filters(self.rules_dir)
+        self._path_filters: dict[str, tuple[list[str], list[str]]] | None = None
+
+    @property
+    def path_filters(self) -> dict[str, tuple[list[str], list[str]]]:
+        if self._path_filters is None:
+            self._path_filters = rule_path_filters(self.rules_dir)
+        return self._path_filters
 
     # -- public -------------------------------------------------------------------------
     def scan(self, files: Mapping[str, bytes], only_rules: Iterable[str] | None = None) -> ScanResult:
@@ -226,53 +214,43 @@ class Scanner:
 
         `only_rules` limits the run to those rule ids (used to verify fixes cheaply).
         """
-        t0 = time.monotonic()
+        return self.start(files, only_rules).result()
+
+    def start(self, files: Mapping[str, bytes], only_rules: Iterable[str] | None = None) -> PendingScan:
+        """Look the files up in the cache and start Semgrep on the rest; `result()` collects.
+        Light on purpose: the caller can import and prepare the rest while Semgrep runs."""
         excluded: list[str] = []
         digest = self.digest
         if only_rules is not None:
             wanted = set(only_rules)
             excluded = [r for r in self.rule_ids if r not in wanted]
             digest = hashlib.sha256((self.digest + "|" + ",".join(sorted(wanted))).encode()).hexdigest()[:16]
-        result = ScanResult()
-        todo: dict[str, bytes] = {}
-        raw: dict[str, _Raw] = {}
-        keys: dict[str, str] = {}
+        pending = PendingScan(self, files)
         for path, content in files.items():
             reason = skip_reason(path, content, self.limits)
             if reason:
-                result.skipped.append(SkippedFile(path=path, reason=reason))
+                pending.skipped.append((path, reason))
                 continue
             if self.cache is not None:
                 key = FindingsCache.key(content, path, digest, self.version)
-                keys[path] = key
+                pending.keys[path] = key
                 cached = self.cache.get(key)
                 if cached is not None:
-                    raw[path] = _Raw(results=cached)
-                    result.cache_hits += 1
+                    pending.raw[path] = _Raw(results=cached)
+                    pending.cache_hits += 1
                     continue
-            todo[path] = content
-        if todo:
-            fresh = self._run_semgrep(todo, excluded)
-            for path, r in fresh.items():
-                raw[path] = r
-                if self.cache is not None and not r.errors:
-                    self.cache.put(keys[path], r.results)
-        for path in sorted(raw):
-            r = raw[path]
-            result.errors.extend(f"{path}: {e}" for e in r.errors)
-            kept = [x for x in r.results if self._allowed(path, x)]
-            result.findings.extend(_to_findings(path, files[path], kept))
-        result.files_scanned = len(raw)
-        assign_fingerprints(result.findings)
-        result.duration_s = round(time.monotonic() - t0, 3)
-        return result
+            pending.todo[path] = content
+        if pending.todo:
+            pending.run = _SemgrepRun(self, pending.todo, excluded)
+        return pending
 
     def _allowed(self, path: str, res: dict[str, Any]) -> bool:
-        if not self.path_filters:
+        filters = self.path_filters
+        if not filters:
             return True
         meta = (res.get("extra") or {}).get("metadata") or {}
         rid = normalise_rule_id(str(res.get("check_id", "")), meta.get("defect_class"))
-        return path_allowed(path, self.path_filters.get(rid))
+        return path_allowed(path, filters.get(rid))
 
     # -- semgrep ------------------------------------------------------------------------
     def command(self, targets: Iterable[str], exclude_rules: Iterable[str] = ()) -> list[str]:
@@ -297,75 +275,144 @@ class Scanner:
             cmd += ["--exclude-rule", rule]
         return [*cmd, "--", *targets]
 
-    def _run_semgrep(self, files: Mapping[str, bytes], exclude_rules: list[str]) -> dict[str, _Raw]:
-        out: dict[str, _Raw] = {p: _Raw() for p in files}
-        deadline = time.monotonic() + self.limits.run_timeout_s
-        env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off")
-        with tempfile.TemporaryDirectory(prefix="reviewbot-scan-") as tmp:
-            root = Path(tmp)
-            # Semgrep picks the language by extension: scripts found by their shebang get one.
-            names = {path: path if path.endswith((".py", ".pyi")) else path + ".py" for path in files}
-            back = {name: path for path, name in names.items()}
-            for path, content in files.items():
-                target = root / names[path]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
-            paths = sorted(names.values())
-            for i in range(0, len(paths), _CHUNK):
-                chunk = paths[i : i + _CHUNK]
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise ScanError(f"scan exceeded the {self.limits.run_timeout_s:g} s wall-clock limit")
-                try:
-                    proc = subprocess.Popen(
-                        self.command(chunk, exclude_rules),
-                        cwd=root,
-                        env=env,
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE,
-                    )
-                except OSError as exc:
-                    raise ScanError(f"cannot run semgrep: {exc}") from exc
-                if self.limits.nice:
-                    # Set before Semgrep forks its workers (they inherit it); lowering priority needs no rights.
-                    with contextlib.suppress(OSError):
-                        os.setpriority(os.PRIO_PROCESS, proc.pid, os.getpriority(os.PRIO_PROCESS, 0) + self.limits.nice)
-                # Semgrep's parser recovers from syntax errors silently: check with Python's own
-                # parser while Semgrep runs (another core), so the summary can say so.
+    def executable(self) -> str | None:
+        """Semgrep's engine binary, run directly as `osemgrep` (what `semgrep --experimental`
+        execs after starting Python: ~30 ms saved per run); None to go through `semgrep`."""
+        if self.semgrep_bin:
+            return None
+        return find_semgrep_core()
+
+
+class PendingScan:
+    """A scan started by Scanner.start(): cache hits are in, Semgrep runs on the rest."""
+
+    def __init__(self, scanner: Scanner, files: Mapping[str, bytes]) -> None:
+        self.scanner = scanner
+        self.files = files
+        self.t0 = time.monotonic()
+        self.skipped: list[tuple[str, str]] = []
+        self.keys: dict[str, str] = {}
+        self.raw: dict[str, _Raw] = {}
+        self.todo: dict[str, bytes] = {}
+        self.cache_hits = 0
+        self.run: _SemgrepRun | None = None
+
+    def result(self) -> ScanResult:
+        from bot.models import ScanResult, SkippedFile
+
+        scanner = self.scanner
+        if self.run is not None:
+            fresh = self.run.collect()
+            for path, r in fresh.items():
+                self.raw[path] = r
+                if scanner.cache is not None and not r.errors:
+                    scanner.cache.put(self.keys[path], r.results)
+        result = ScanResult(cache_hits=self.cache_hits)
+        result.skipped = [SkippedFile(path=p, reason=r) for p, r in self.skipped]
+        for path in sorted(self.raw):
+            r = self.raw[path]
+            result.errors.extend(f"{path}: {e}" for e in r.errors)
+            kept = [x for x in r.results if scanner._allowed(path, x)]
+            result.findings.extend(_to_findings(path, self.files[path], kept))
+        result.files_scanned = len(self.raw)
+        assign_fingerprints(result.findings)
+        result.duration_s = round(time.monotonic() - self.t0, 3)
+        return result
+
+
+class _SemgrepRun:
+    """Semgrep over `files` in a private temp dir, in chunks; the first chunk starts at once."""
+
+    def __init__(self, scanner: Scanner, files: Mapping[str, bytes], exclude_rules: list[str]) -> None:
+        self.scanner = scanner
+        self.files = files
+        self.exclude_rules = exclude_rules
+        self.out: dict[str, _Raw] = {p: _Raw() for p in files}
+        self.deadline = time.monotonic() + scanner.limits.run_timeout_s
+        self.env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off", NO_COLOR="1")
+        self.tmp = tempfile.TemporaryDirectory(prefix="reviewbot-scan-")
+        root = Path(self.tmp.name)
+        # Semgrep picks the language by extension: scripts found by their shebang get one.
+        self.names = {path: path if path.endswith((".py", ".pyi")) else path + ".py" for path in files}
+        self.back = {name: path for path, name in self.names.items()}
+        for path, content in files.items():
+            target = root / self.names[path]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        paths = sorted(self.names.values())
+        self.chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+        try:
+            self.proc = self._launch(self.chunks[0])
+        except BaseException:
+            self.tmp.cleanup()
+            raise
+
+    def _launch(self, chunk: list[str]) -> subprocess.Popen[bytes]:
+        limits = self.scanner.limits
+        if self.deadline - time.monotonic() <= 0:
+            raise ScanError(f"scan exceeded the {limits.run_timeout_s:g} s wall-clock limit")
+        cmd = self.scanner.command(chunk, self.exclude_rules)
+        exe = self.scanner.executable()
+        if exe is not None:
+            cmd = ["osemgrep", *cmd[1:]]
+        try:
+            proc = subprocess.Popen(
+                cmd, executable=exe, cwd=self.tmp.name, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        except OSError as exc:
+            raise ScanError(f"cannot run semgrep: {exc}") from exc
+        if limits.nice:
+            # Set before Semgrep forks its workers (they inherit it); lowering priority needs no rights.
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, proc.pid, os.getpriority(os.PRIO_PROCESS, 0) + limits.nice)
+        return proc
+
+    def collect(self) -> dict[str, _Raw]:
+        try:
+            for n, chunk in enumerate(self.chunks):
+                proc = self.proc if n == 0 else self._launch(chunk)
+                self._finish(proc, chunk)
+        finally:
+            self.tmp.cleanup()
+        return self.out
+
+    def _finish(self, proc: subprocess.Popen[bytes], chunk: list[str]) -> None:
+        limits, files, back, out = self.scanner.limits, self.files, self.back, self.out
+        # Semgrep's parser recovers from syntax errors silently: check with Python's own parser
+        # while Semgrep runs (another core), so the summary can say so.
+        for q in chunk:
+            err = syntax_error(files[back[q]])
+            if err:
+                out[back[q]].errors.append(err)
+        try:
+            left = None if self.deadline == float("inf") else max(self.deadline - time.monotonic(), 0.1)
+            stdout, stderr = proc.communicate(timeout=left)
+        except subprocess.TimeoutExpired as exc:
+            proc.kill()
+            proc.communicate()
+            raise ScanError(f"scan exceeded the {limits.run_timeout_s:g} s wall-clock limit") from exc
+        try:
+            data = json.loads(stdout or b"{}")
+        except ValueError as exc:
+            tail = stderr.decode("utf-8", "replace")[-500:]
+            raise ScanError(f"semgrep exited {proc.returncode} without JSON: {tail}") from exc
+        if proc.returncode == 7 or any(e.get("type") == "Rule parse error" for e in data.get("errors", [])):
+            raise ScanError(f"semgrep rejected the rules: {data.get('errors')}")
+        for res in data.get("results", []):
+            p = back.get(res.pop("path", None))
+            if p in out:
+                extra = res.get("extra", {})
+                res["extra"] = {k: extra.get(k) for k in ("message", "metadata", "severity", "fix")}
+                out[p].results.append(res)
+        for err in data.get("errors", []):
+            p = back.get(err.get("path"))
+            msg = _mask_path(_describe_error(err), self.tmp.name)
+            if p in out:
+                out[p].errors.append(msg)
+            else:
                 for q in chunk:
-                    err = syntax_error(files[back[q]])
-                    if err:
-                        out[back[q]].errors.append(err)
-                try:
-                    left = None if deadline == float("inf") else max(deadline - time.monotonic(), 0.1)
-                    stdout, stderr = proc.communicate(timeout=left)
-                except subprocess.TimeoutExpired as exc:
-                    proc.kill()
-                    proc.communicate()
-                    raise ScanError(f"scan exceeded the {self.limits.run_timeout_s:g} s wall-clock limit") from exc
-                try:
-                    data = json.loads(stdout or b"{}")
-                except ValueError as exc:
-                    tail = stderr.decode("utf-8", "replace")[-500:]
-                    raise ScanError(f"semgrep exited {proc.returncode} without JSON: {tail}") from exc
-                if proc.returncode == 7 or any(e.get("type") == "Rule parse error" for e in data.get("errors", [])):
-                    raise ScanError(f"semgrep rejected the rules: {data.get('errors')}")
-                for res in data.get("results", []):
-                    p = back.get(res.pop("path", None))
-                    if p in out:
-                        extra = res.get("extra", {})
-                        res["extra"] = {k: extra.get(k) for k in ("message", "metadata", "severity", "fix")}
-                        out[p].results.append(res)
-                for err in data.get("errors", []):
-                    p = back.get(err.get("path"))
-                    msg = _mask_path(_describe_error(err), tmp)
-                    if p in out:
-                        out[p].errors.append(msg)
-                    else:
-                        for q in chunk:
-                            out[back[q]].errors.append(msg)
-                        break
-        return out
+                    out[back[q]].errors.append(msg)
+                break
 
 
 def syntax_error(content: bytes) -> str | None:
@@ -393,6 +440,8 @@ def _describe_error(err: dict[str, Any]) -> str:
 
 
 def _to_findings(path: str, content: bytes, results: list[dict[str, Any]]) -> list[Finding]:
+    from bot.models import Finding, Position, Severity
+
     findings = []
     for res in results:
         extra = res.get("extra") or {}

@@ -163,3 +163,56 @@ def test_recheck_command_queues_a_job(tmp_path: Path) -> None:
         check=False,
     )
     assert bad.returncode == 2 and b"owner/repo#123" in bad.stderr
+
+
+def test_unchanged_rescan_is_replayed_from_the_memo_and_any_change_misses(repo: Path) -> None:
+    def scan(*extra: str) -> dict:
+        out = run(["--all-lines", "pkg", "--format", "json", *extra], repo)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    first = scan()
+    assert first["stats"]["cache_hits"] == 0 and first["stats"]["duration_s"] < 1000
+    memo_files = list((repo / ".cache" / "runs").rglob("*.json"))
+    assert len(memo_files) == 1
+    # The replay does not scan: without the per-file cache a scan would report no cache hit.
+    import shutil
+
+    shutil.rmtree(repo / ".cache" / "findings")
+    again = scan()
+    assert again["findings"] == first["findings"]
+    assert again["stats"]["cache_hits"] == again["stats"]["files_scanned"] == 1
+    assert 0 <= again["stats"]["duration_s"] < first["stats"]["duration_s"]
+    # Exit codes are part of the memo, per command line.
+    assert run(["--all-lines", "pkg", "--fail-on", "any"], repo).returncode == 1
+    assert run(["--all-lines", "pkg", "--fail-on", "any"], repo).returncode == 1
+
+    # A changed file, a new file, changed rules: each is a miss with fresh results.
+    (repo / "pkg" / "mod.py").write_text(SRC.replace("    eval(u)\n", "    pass\n"))
+    changed = scan()
+    assert not any("eval" in f["rule_id"] for f in changed["findings"])
+    (repo / "pkg" / "new.py").write_text("def g(x):\n    eval(x)\n")
+    assert any(f["path"] == "pkg/new.py" for f in scan()["findings"])
+    rules = repo / "rules"
+    rules.mkdir()
+    for f in (FIXTURES / "rules").iterdir():
+        if f.is_file():
+            (rules / f.name).write_bytes(f.read_bytes())
+    before = scan("--rules", str(rules))
+    yaml_file = sorted(rules.glob("*.yaml"))[0]
+    yaml_file.write_text(yaml_file.read_text() + "\n# edited\n")
+    after = scan("--rules", str(rules))
+    assert after["stats"]["cache_hits"] == 0 and before["findings"] == after["findings"]
+    assert len(list((repo / ".cache" / "runs").rglob("*.json"))) >= 6
+    # --no-cache neither reads nor writes the memo.
+    assert scan("--no-cache")["stats"]["cache_hits"] == 0
+
+
+def test_memo_fill_writes_this_runs_figures() -> None:
+    from bot import memo
+
+    text = f"a.py:1:1: ERROR x: {memo.DURATION:.2f} s in code\n1 finding(s), 0 skipped, {memo.DURATION:.2f} s"
+    filled = memo.fill(text, "text", 0.25, 1)
+    assert filled.endswith("0 skipped, 0.25 s") and f"{memo.DURATION:.2f} s in code" in filled
+    doc = json.dumps({"stats": {"duration_s": memo.DURATION, "cache_hits": memo.HITS}}, indent=2)
+    assert json.loads(memo.fill(doc, "json", 0.0123, 3))["stats"] == {"duration_s": 0.012, "cache_hits": 3}

@@ -15,6 +15,7 @@ from github import Auth, Github, GithubException, GithubIntegration
 from urllib3.util.retry import Retry
 
 from bot.config import GitHubSettings, ReviewSettings
+from bot.constants import PYTHON_SUFFIXES
 from bot.diff import DiffError, parse_diff
 from bot.models import EXCLUDED, NOT_PYTHON, ChangedFile, ChangeRef, FileStatus, Review, ReviewComment, SkippedFile
 from bot.paths import UnsafePathError, is_excluded, safe_relpath
@@ -29,7 +30,6 @@ from bot.platforms.base import (
     rule_of,
 )
 from bot.queue import TransientError
-from bot.scan import PYTHON_SUFFIXES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
