@@ -73,6 +73,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--out", type=Path, default=Path("noise-sample.md"))
     args = ap.parse_args()
+    if not corpus.CORPUS[args.half]:
+        raise SystemExit(f"the {args.half} half is empty: add fresh, never-read projects to bench/corpus.py")
     corpus.fetch(args.half)
     roots = [corpus.project_dir(n, v) for n, v in corpus.CORPUS[args.half]]
     out = scan(roots)

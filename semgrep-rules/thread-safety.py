@@ -265,3 +265,23 @@ def run_election(groups, hooks):
         # ok: thread-safety.acquire-without-finally-release
         if leader_lock.acquire(blocking=False):
             hooks.run(group_id)
+
+
+class Channel:
+    def __init__(self):
+        import threading
+
+        self._session_lock = threading.Lock()
+
+    def wait_for_channel(self, expired):
+        # ok: thread-safety.acquire-without-finally-release
+        while not self._session_lock.acquire(False) and not expired():
+            pass
+        return True
+
+    def try_take(self, coordinator, name):
+        lock = coordinator.get_lock(name)
+        # ok: thread-safety.acquire-without-finally-release
+        if not lock.acquire(blocking=False):
+            raise RuntimeError(name)
+        return lock
