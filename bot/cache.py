@@ -10,7 +10,10 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # a memo hit (bot/memo.py) should not import typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def default_cache_dir() -> Path:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # argparse is imported only when the memo cannot answer (bot/memo.py)
+# Not `typing.TYPE_CHECKING`: a memo hit (bot/memo.py) should import neither typing nor argparse.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.constants import EXCLUDED, PYTHON_SUFFIXES
-from bot.paths import DEFAULT_EXCLUDES, UnsafePathError, is_excluded, safe_relpath
+from bot.paths import DEFAULT_EXCLUDES, UnsafePathError, is_excluded, safe_relpath, walk_tree
 
 if TYPE_CHECKING:  # `scan --all-lines` starts Semgrep before it imports pydantic
     from bot.models import ChangedFile, SkippedFile
@@ -87,14 +86,6 @@ def git_diff_head(repo: Path) -> bytes:
         msg = proc.stderr.decode("utf-8", "replace").strip()
         raise LocalInputError(f"git diff HEAD failed in {repo}: {msg}")
     return proc.stdout
-
-
-def walk_tree(top: Path) -> Iterable[Path]:
-    """Files under `top` in a stable order, skipping hidden directories and __pycache__."""
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(filenames):
-            yield Path(dirpath) / name
 
 
 @dataclass

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from bot.constants import PYTHON_SUFFIXES
-from bot.local import walk_tree
+from bot.paths import walk_tree
 
 DURATION = 987654.321  # stands for the run's duration in a memoised rendering
 HITS = 987654321  # stands for the number of cache hits

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
+from pathlib import Path
 
 
 class UnsafePathError(ValueError):
@@ -60,3 +62,11 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 def is_excluded(path: str, patterns: Iterable[str] = DEFAULT_EXCLUDES) -> bool:
     """Glob match on the repo-relative POSIX path (`*` also crosses `/`)."""
     return any(fnmatchcase(path, p) for p in patterns)
+
+
+def walk_tree(top: Path) -> Iterable[Path]:
+    """Files under `top` in a stable order, skipping hidden directories and __pycache__."""
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
