@@ -735,3 +735,29 @@ def load_config(path, parse, fallback):
         except Exception:
             pass
     return cfg
+
+
+def retry_until_ready(probe, attempts):
+    import time
+
+    ready = None
+    for _ in range(attempts):
+        try:
+            ready = probe()
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        if ready:
+            break
+        time.sleep(1)
+    return ready
+
+
+def first_readable(paths, read):
+    for path in paths:
+        try:
+            return read(path)
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    return None
