@@ -220,3 +220,8 @@ def main(password, token, user_token_id, opts, client):
     print("password: %s" % strutils.mask_password(password))
     # ok: sensitive-logging.secret-printed
     print("Enter the admin password")
+
+
+def configure_ovn_ssl(LOG, CONF):
+    # ok: sensitive-logging.secret-value-logged
+    LOG.debug("Configured OVN SSL private key: %s", CONF.ovn.ovn_sb_private_key)

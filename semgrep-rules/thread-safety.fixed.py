@@ -283,3 +283,16 @@ class Channel:
         if not lock.acquire(blocking=False):
             raise RuntimeError(name)
         return lock
+
+
+def expunge(coordinator, sack, work):
+    lock = None
+    try:
+        lock = coordinator.get_lock(sack)
+        # ok: thread-safety.acquire-without-finally-release
+        if not lock.acquire():
+            return
+        work()
+    finally:
+        if lock:
+            lock.release()
