@@ -216,3 +216,19 @@ def test_memo_fill_writes_this_runs_figures() -> None:
     assert filled.endswith("0 skipped, 0.25 s") and f"{memo.DURATION:.2f} s in code" in filled
     doc = json.dumps({"stats": {"duration_s": memo.DURATION, "cache_hits": memo.HITS}}, indent=2)
     assert json.loads(memo.fill(doc, "json", 0.0123, 3))["stats"] == {"duration_s": 0.012, "cache_hits": 3}
+
+
+def test_quick_start_file_shows_every_defect_class(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, REVIEWBOT_CACHE_DIR=str(tmp_path / ".cache"))
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "scan", "--all-lines", "--format", "json", "quickstart/"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    from bot.models import DEFECT_CLASSES
+
+    assert {f["defect_class"] for f in json.loads(out.stdout)["findings"]} == set(DEFECT_CLASSES)
