@@ -158,9 +158,7 @@ def burst_client(port: int) -> subprocess.Popen[str]:
     )
 
 
-def burst(
-    port: int, payloads: list[dict], work: Path, client: subprocess.Popen[str] | None = None
-) -> tuple[list[float], list[int]]:
+def burst(port: int, payloads: list[dict], work: Path, client: subprocess.Popen[str]) -> tuple[list[float], list[int]]:
     """Send every delivery at once from a separate client process (bench/_burst.py)."""
     import json
 

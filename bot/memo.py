@@ -27,6 +27,11 @@ DURATION = 987654.321  # stands for the run's duration in a memoised rendering
 HITS = 987654321  # stands for the number of cache hits
 _DURATION_TEXT = {"json": f'"duration_s": {DURATION}', "sarif": f'"duration_s": {DURATION}'}
 _HITS_TEXT = f'"cache_hits": {HITS}'
+# `reviewbot scan` options that take a value: the memo finds the PATH arguments without argparse
+# (a hit must not pay for it); tests/test_cli.py keeps this in step with the real parser.
+VALUE_OPTIONS = frozenset(
+    {"--diff", "--repo", "--filter-mode", "--format", "--fail-on", "--rules", "--max-file-bytes", "--run-timeout"}
+)
 
 
 def fill(rendered: str, fmt: str, duration_s: float, cache_hits: int) -> str:
@@ -42,13 +47,11 @@ def key(argv: list[str], rules_dir: Path, versions: str) -> str | None:
     """The memo key of a `scan --all-lines` invocation, or None when it cannot be memoised."""
     if "--all-lines" not in argv or "--no-cache" in argv or "--diff" in argv or "-" in argv:
         return None
-    opts_with_value = {"--repo", "--filter-mode", "--format", "--fail-on", "--rules", "--max-file-bytes"}
-    opts_with_value.add("--run-timeout")
     paths, skip = [], False
     for arg in argv[1:]:
         if skip:
             skip = False
-        elif arg in opts_with_value:
+        elif arg in VALUE_OPTIONS:
             skip = True
         elif not arg.startswith("-"):
             paths.append(arg)

@@ -232,3 +232,14 @@ def test_quick_start_file_shows_every_defect_class(tmp_path: Path) -> None:
     from bot.models import DEFECT_CLASSES
 
     assert {f["defect_class"] for f in json.loads(out.stdout)["findings"]} == set(DEFECT_CLASSES)
+
+
+def test_memo_knows_which_scan_options_take_a_value() -> None:
+    from bot import memo
+    from bot.cli import build_parser
+
+    scan = next(
+        a.choices["scan"] for a in build_parser()._actions if getattr(a, "choices", None) and "scan" in a.choices
+    )
+    with_value = {s for a in scan._actions if a.option_strings and a.nargs != 0 for s in a.option_strings}
+    assert with_value == memo.VALUE_OPTIONS
