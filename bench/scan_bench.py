@@ -87,7 +87,20 @@ def main() -> int:
                 f"{b.peak_rss_mb:>10.0f} {e.peak_rss_mb:>10.0f} | {found}"
             )
     print("targets: reviewbot ÷ bare --experimental ≤ 1.25; cached ÷ first ≤ 0.1")
+    if _editable_finder():
+        print(
+            "note: reviewbot is installed with setuptools' editable finder, which every start imports "
+            "(~9 ms on each cached rescan); install as README says (editable_mode=compat) or non-editable"
+        )
     return 0
+
+
+def _editable_finder() -> bool:
+    """True when a .pth file of this interpreter imports setuptools' editable-install finder."""
+    import site
+
+    dirs = [*site.getsitepackages(), site.getusersitepackages()]
+    return any("_finder" in p.read_text(errors="replace") for d in dirs for p in Path(d).glob("__editable__*.pth"))
 
 
 if __name__ == "__main__":

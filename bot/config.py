@@ -29,6 +29,9 @@ class ServerSettings(BaseModel):
     # that many processes share the port (SO_REUSEPORT) and only answer webhooks, while the main
     # process runs the workers, so a burst of deliveries never waits behind a review.
     intake_processes: int = Field(default=1, ge=1, le=64)
+    # With intake_processes >= 2 the main process only runs reviews: after starting the siblings it
+    # lowers its own CPU priority by this much, so webhook answers win the CPU during a burst.
+    worker_nice: int = Field(default=5, ge=0, le=19)
 
 
 class StoreSettings(BaseModel):

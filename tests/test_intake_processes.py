@@ -7,6 +7,7 @@ process takes the siblings down so a restart finds the port to itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -27,6 +28,15 @@ from tests.test_restart import free_port, start_server, wait
 def _children(pid: int) -> list[int]:
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False)
     return [int(x) for x in out.stdout.split()]
+
+
+def _thread_niceness(pid: int) -> list[int]:
+    """Niceness of each thread of `pid` (field 19 of /proc/<pid>/task/<tid>/stat)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            out.append(int((task / "stat").read_text().rsplit(")", 1)[1].split()[16]))
+    return out
 
 
 def _alive(pid: int) -> bool:
@@ -88,6 +98,11 @@ def test_sibling_intake_processes_store_everything_once_and_die_with_the_main(tm
             wait(lambda: all(fake.reviews(OWNER, NAME, n) for n in range(1, 13)), 4.5, "12 reviews")
             time.sleep(0.5)
             assert [len(fake.reviews(OWNER, NAME, n)) for n in range(1, 13)] == [1] * 12
+            # The main process only reviews and gives way to the siblings: every one of its threads
+            # runs at server.worker_nice (default 5), the siblings at the niceness they started with.
+            own = os.getpriority(os.PRIO_PROCESS, 0)
+            assert set(_thread_niceness(server.pid)) == {min(own + 5, 19)}, _thread_niceness(server.pid)
+            assert all(set(_thread_niceness(p)) == {own} for p in siblings)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
                 text = resp.read().decode()
             counts = {

@@ -210,6 +210,22 @@ class Services:
 SERVICES: web.AppKey[Services] = web.AppKey("services", Services)
 
 
+def lower_priority(by: int) -> None:
+    """Add `by` to the niceness of every thread of this process (on Linux, niceness is per
+    thread: os.nice() alone would leave the database and executor threads as they were)."""
+    if by <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        tids = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:
+        tids = [0]
+    for tid in tids:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + by)
+        except OSError as exc:  # a thread that has just ended, or no permission
+            log.debug("could not lower the priority of thread %d: %s", tid, exc)
+
+
 def _cache() -> Any:
     from bot.cache import FindingsCache, default_cache_dir
 
@@ -414,6 +430,9 @@ def create_app(
             await svc.start(n)
             if siblings is not None:
                 siblings.start()
+                # Started at full priority, the siblings answer webhooks; this process only
+                # reviews from now on, and gives way to them (Semgrep's scan.nice comes on top).
+                lower_priority(settings.server.worker_nice)
         # Everything loaded so far lives as long as the process: keep it out of the cyclic
         # collector, whose full passes over it would stall webhook answers for tens of ms.
         gc.collect()
