@@ -59,3 +59,28 @@ class FindingsCache:
         except OSError:
             # A cache that cannot be written only costs speed.
             return
+
+
+def prune(cache_dir: Path, max_age_s: float, now: float | None = None) -> int:
+    """Delete cache entries (per-file findings under `findings/`, whole-run memos under `runs/`)
+    written more than `max_age_s` ago, and leftover temporary files; returns how many went.
+    An entry that is still wanted is simply recomputed and written again."""
+    import time
+
+    cutoff = (time.time() if now is None else now) - max_age_s
+    removed = 0
+    for sub in ("findings", "runs"):
+        base = cache_dir / sub
+        if not base.is_dir():
+            continue
+        for shard in base.iterdir():
+            if not shard.is_dir():
+                continue
+            for entry in shard.iterdir():
+                try:
+                    if entry.suffix in (".json", ".tmp") and entry.stat().st_mtime < cutoff:
+                        entry.unlink()
+                        removed += 1
+                except OSError:
+                    continue  # removed by a concurrent pruner, or not ours to remove
+    return removed

@@ -47,6 +47,8 @@ class ScanSettings(BaseModel):
     # Semgrep runs at this niceness, so webhook answers keep the CPU during a busy review.
     nice: int = Field(default=10, ge=0, le=19)
     run_timeout_s: float = 120.0
+    # The service deletes cached scan results older than this once a day (0: never).
+    cache_max_age_days: float = Field(default=30.0, ge=0)
 
 
 class ReviewSettings(BaseModel):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import os
+import time
 
+from bot.cache import prune
 from bot.models import ChangedFile, FilterMode
 from bot.review import build_review, filter_findings
 from bot.scan import Scanner, normalise_rule_id
@@ -176,6 +179,29 @@ def test_cache_makes_rescan_free_and_is_keyed_by_content(cached_scanner: Scanner
     assert [f.model_dump() for f in first.findings] == [f.model_dump() for f in second.findings]
     third = cached_scanner.scan({"a.py": SRC + b"eval(x)\n"})
     assert third.cache_hits == 0 and len(third.findings) == 5
+
+
+def test_prune_drops_old_cache_entries_and_the_rescan_refills_them(cached_scanner: Scanner) -> None:
+    assert cached_scanner.cache is not None
+    cache_dir = cached_scanner.cache.root.parent
+    cached_scanner.scan({"a.py": SRC})
+    cached_scanner.scan({"b.py": SRC + b"eval(x)\n"})
+    entries = sorted((cache_dir / "findings").rglob("*.json"))
+    assert len(entries) == 2
+    (cache_dir / "runs" / "ab").mkdir(parents=True)
+    memo = cache_dir / "runs" / "ab" / "ab12.json"
+    memo.write_text("{}")
+    stale = time.time() - 40 * 86400
+    for old in (entries[0], memo):
+        os.utime(old, (stale, stale))
+    assert prune(cache_dir, 30 * 86400) == 2
+    assert sorted((cache_dir / "findings").rglob("*.json")) == entries[1:] and not memo.exists()
+    assert prune(cache_dir, 30 * 86400) == 0
+    rescans = (
+        cached_scanner.scan({"a.py": SRC}).cache_hits + cached_scanner.scan({"b.py": SRC + b"eval(x)\n"}).cache_hits
+    )
+    assert rescans == 1  # the pruned file was scanned again, the kept one came from the cache
+    assert prune(cache_dir / "missing", 0) == 0
 
 
 def test_only_rules_limits_the_run_and_keys_the_cache(cached_scanner: Scanner) -> None:

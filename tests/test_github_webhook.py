@@ -196,3 +196,28 @@ async def test_burst_of_pushes_to_one_pull_request_coalesces(client) -> None:
     assert sum(not b["coalesced"] for b in bodies) == 1
     (job,) = await jobs(client)
     assert job.state == "waiting" and await deliveries(client) == 20
+
+
+async def test_service_prunes_old_cached_scan_results(aiohttp_client, tmp_path: Path, monkeypatch) -> None:
+    import asyncio
+    import os
+    import time
+
+    from bot.web import app as app_module
+
+    monkeypatch.setenv("REVIEWBOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(app_module, "PRUNE_FIRST_S", 0.0)
+    old = tmp_path / "cache" / "findings" / "ab" / "ab01.json"
+    fresh = tmp_path / "cache" / "findings" / "cd" / "cd01.json"
+    for entry in (old, fresh):
+        entry.parent.mkdir(parents=True)
+        entry.write_text("[]")
+    stale = time.time() - 31 * 86400
+    os.utime(old, (stale, stale))
+    settings = settings_for(tmp_path)
+    await aiohttp_client(create_app(settings, Services(settings, platforms={}), workers=0))
+    for _ in range(200):
+        if not old.exists():
+            break
+        await asyncio.sleep(0.01)
+    assert not old.exists() and fresh.exists()

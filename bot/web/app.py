@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -176,6 +177,24 @@ class Services:
         self.workers = [
             asyncio.create_task(self.queue.work(self.handle_job, i), name=f"worker-{i}") for i in range(workers)
         ]
+        cache = getattr(self.scanner, "cache", None)
+        if cache is not None and self.settings.scan.cache_max_age_days > 0:
+            self.workers.append(asyncio.create_task(self._prune_cache(cache.root.parent), name="cache-pruner"))
+
+    async def _prune_cache(self, cache_dir: Path) -> None:
+        """Once a minute after start-up, then daily: drop cached scan results past their age."""
+        from bot.cache import prune
+
+        max_age = self.settings.scan.cache_max_age_days * 86400
+        await asyncio.sleep(PRUNE_FIRST_S)
+        while True:
+            try:
+                removed = await asyncio.to_thread(prune, cache_dir, max_age)
+                if removed:
+                    log.info("pruned %d cached scan result(s) older than %g days", removed, max_age / 86400)
+            except OSError as exc:
+                log.warning("could not prune the scan cache in %s: %s", cache_dir, exc)
+            await asyncio.sleep(PRUNE_EVERY_S)
 
     async def _warm_up(self) -> None:
         """Build what the first webhook would otherwise build while a burst waits: the models'
@@ -208,6 +227,8 @@ class Services:
 
 
 SERVICES: web.AppKey[Services] = web.AppKey("services", Services)
+PRUNE_FIRST_S = 60.0
+PRUNE_EVERY_S = 86400.0
 
 
 def lower_priority(by: int) -> None:
