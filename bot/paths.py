@@ -30,6 +30,12 @@ def safe_relpath(path: str) -> str:
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     "vendor/*",
     "*/vendor/*",
+    "_vendor/*",
+    "*/_vendor/*",
+    "vendored/*",
+    "*/vendored/*",
+    "_vendored/*",
+    "*/_vendored/*",
     "third_party/*",
     "*/third_party/*",
     "node_modules/*",

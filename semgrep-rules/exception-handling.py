@@ -761,3 +761,174 @@ def first_readable(paths, read):
         except Exception:
             pass
     return None
+
+
+# --- interpret and fall back; logged cleanup; socket tuning, datagrams and logout (swallowed-*) -------
+
+def format_timestamp(raw_value, datetime):
+    try:
+        return datetime.fromtimestamp(int(raw_value) / 1e7 - 11644473600,
+                                      tz=datetime.utc)  # true division
+    except (OSError, OverflowError):  # negative timestamps on Windows
+        try:
+            diff = datetime.timedelta(seconds=int(raw_value))
+            return datetime.epoch + diff
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+    return raw_value
+
+
+def to_text(value):
+    try:
+        return value.decode(
+            "utf-8",
+        )
+    # ok: exception-handling.swallowed-broad-except
+    except:
+        pass
+    return str(value)
+
+
+def port_number(raw):
+    port = None
+    try:
+        port = int(raw)
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    return port
+
+
+def expiry(params, now):
+    expires = params.get("Expires")
+    if expires:
+        try:
+            return int(expires)
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    return now + 3600
+
+
+class LazyCredentials:
+    def get_user(self):
+        try:
+            return self.user
+        # ruleid: exception-handling.swallowed-broad-except
+        except BaseException:
+            pass
+        self._authorize()
+        return self.user
+
+
+def fips_enabled():
+    try:
+        with open("/proc/sys/crypto/fips_enabled") as f:
+            if f.read() == "1\n":
+                return True
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    return False
+
+
+def ensure_dir(path):
+    try:
+        os.makedirs(path)
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+    return path
+
+
+def delete_image(client, image_id):
+    try:
+        LOG.debug("deleting image %s", image_id)
+        client.images.delete(image_id)
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def refresh_image(client, image_id):
+    try:
+        LOG.debug("refreshing image %s", image_id)
+        client.images.update(image_id)
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def delete_all(client, images):
+    for image in images:
+        try:
+            LOG.info("deleting %s", image)
+            client.images.delete(image)
+        # ok: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+
+
+def tune_socket(sock, socket):
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16777216)
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def send_datagram(sock, packet, addr):
+    if hasattr(sock, "fd"):
+        sock = sock.fd
+    try:
+        sock.sendto(packet, addr)
+    # ok: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def broadcast(sock, packet, peers):
+    for peer in peers:
+        try:
+            sock.sendto(packet, peer)
+        # ok: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+
+
+def notify(sock, data):
+    try:
+        sock.send(data)
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+class WebSession:
+    def weblogout(self):
+        if self._wc:
+            try:
+                self._wc.grab_json_response(self.logouturl)
+            # ok: exception-handling.swallowed-broad-except
+            except Exception:
+                pass
+            self._wc = None
+
+    def end(self, session):
+        try:
+            session.post(self._url("api/logout"), timeout=5)
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+
+    def refresh(self, session):
+        try:
+            session.post(self._url("api/login"), timeout=5)
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass

@@ -1,4 +1,12 @@
-"""Semgrep test cases for the hardcoded-info rules (written for reviewbot)."""
+"""Semgrep test cases for the hardcoded-info rules (written for reviewbot).
+
+A module docstring that shows the input format of a key is documentation, not a key
+(private-key-literal, ok):
+
+    -----BEGIN RSA PRIVATE KEY-----
+    MIIEowIBAAKCAQEA0Zx3q7c9Jk2LmNpQrStUvWxYz0123456789abcdefABCDEF
+    -----END RSA PRIVATE KEY-----
+"""
 import os
 import socket
 import tempfile
@@ -348,6 +356,56 @@ DEPLOY_KEY = ('-----BEGIN RSA PRIVATE KEY-----\n'
 PEM_PRIVATE_HEADER = '-----BEGIN RSA PRIVATE KEY-----'
 # ok: hardcoded-info.private-key-literal
 PUBLIC = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAz1x2y3\n'
+
+
+def load_private_key(text):
+    """Parse a PEM private key.
+
+    The input looks like::
+
+        # ok: hardcoded-info.private-key-literal
+        -----BEGIN RSA PRIVATE KEY-----
+        MIIEowIBAAKCAQEA0Zx3q7c9Jk2LmNpQrStUvWxYz0123456789abcdefABCDEF
+        yZ4kd9Jq0pL2mN8bV5cX1zR7tY3uI6oP9aS4dF2gH5jK8lQ1wE3rT6yU9iO0pA
+        -----END RSA PRIVATE KEY-----
+    """
+    return text.strip()
+
+
+class KeyLoader(object):
+    r"""Loads keys given as
+
+    # ok: hardcoded-info.private-key-literal
+    -----BEGIN OPENSSH PRIVATE KEY-----
+    b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAABlwAAAAdzc2gtcn
+    -----END OPENSSH PRIVATE KEY-----
+    """
+
+    # ruleid: hardcoded-info.private-key-literal
+    FALLBACK_KEY = """-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oLu4uHl8Bk9aoAoGCCqGSM49
+-----END EC PRIVATE KEY-----"""
+
+    def parse(self, text):
+        """-----BEGIN RSA PRIVATE KEY-----
+        MIIEowIBAAKCAQEA0Zx3q7c9Jk2LmNpQrStUvWxYz0123456789abcdefABCDEF
+        -----END RSA PRIVATE KEY-----
+        """
+        return text
+
+    def default_key(self):
+        """Return the built-in key."""
+        # ruleid: hardcoded-info.private-key-literal
+        return """-----BEGIN RSA PRIVATE KEY-----
+MIIEowIBAAKCAQEA0Zx3q7c9Jk2LmNpQrStUvWxYz0123456789abcdefABCDEF
+-----END RSA PRIVATE KEY-----"""
+
+
+load_private_key.__doc__ += """
+# ok: hardcoded-info.private-key-literal
+-----BEGIN RSA PRIVATE KEY-----
+MIIEowIBAAKCAQEA0Zx3q7c9Jk2LmNpQrStUvWxYz0123456789abcdefABCDEF
+"""
 
 
 # --- well-known-token -------------------------------------------------------

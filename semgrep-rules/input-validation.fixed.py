@@ -8,6 +8,7 @@ import json
 import marshal
 import os
 import pickle
+import pipes
 import shelve
 import shlex
 import socket
@@ -16,6 +17,7 @@ import sys
 import tarfile
 import urllib.request
 import zipfile
+from shlex import quote
 
 import dill
 import flask
@@ -538,3 +540,75 @@ async def ping(host):
     # ruleid: input-validation.os-system-non-literal
     proc = await asyncio.create_subprocess_shell(f"ping -c 1 {host}")
     return await proc.wait()
+
+
+# --- shell: numbers cannot inject; quoted values ----------------------------------------------
+
+def numeric_commands(pid, count, name, req, sig):
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -0 %d" % pid)
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -%i %i" % (sig, pid))
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -0 %d" % req.params["pid"])
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -9 %s" % os.getpid())
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -9 %s" % (int(pid),))
+    # ok: input-validation.os-system-non-literal
+    os.system("head -n %s %s" % (len(name), 10))
+    # ok: input-validation.os-system-non-literal
+    os.system("renice %(prio)s %(pid)s" % {"prio": 10, "pid": os.getpid()})
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -9 {}".format(int(pid)))
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -9 {pid}".format(pid=os.getpid()))
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -0 {:d}".format(pid))
+    # ok: input-validation.os-system-non-literal
+    os.system(f"kill -9 {os.getpid()}")
+    # ok: input-validation.os-system-non-literal
+    os.system(f"kill -9 {int(pid)} && sleep {len(name)}")
+    # ok: input-validation.os-system-non-literal
+    os.system(f"kill -0 {pid:d}")
+    # ok: input-validation.os-system-non-literal
+    os.system("kill -9 " + str(os.getpid()))
+    # ok: input-validation.subprocess-shell-true
+    subprocess.call("kill -HUP %s" % int(pid), shell=True)
+    # ok: input-validation.subprocess-shell-true
+    subprocess.call(f"sleep {int(count)}", shell=True)
+    # ok: input-validation.os-system-non-literal
+    os.system("ls -l %s" % quote(name))
+    # ok: input-validation.os-system-non-literal
+    os.system("ls -l %s" % pipes.quote(name))
+    # ok: input-validation.os-system-non-literal
+    os.system("tar -czf %s" % shlex.join([name, "x"]))
+    # ok: input-validation.os-system-non-literal
+    os.system("ls -l {}".format(shlex.quote(name)))
+    # ok: input-validation.os-system-non-literal
+    os.system("ls -l " + shlex.quote(name))
+
+
+def mixed_commands(pid, name, req):
+    # ruleid: input-validation.os-system-non-literal
+    os.system("kill -%s %d" % (name, pid))
+    # ruleid: input-validation.os-system-non-literal
+    os.system("kill -9 %s" % (int(pid), name))
+    # ruleid: input-validation.os-system-non-literal
+    os.system("kill -9 %s" % pid)
+    # ruleid: input-validation.os-system-non-literal
+    os.system("kill -9 {} {}".format(int(pid), name))
+    # ruleid: input-validation.os-system-non-literal
+    os.system(f"kill -9 {os.getpid()} {name}")
+    # ruleid: input-validation.os-system-non-literal
+    os.system(f"kill -9 {pid}")
+    # ruleid: input-validation.os-system-non-literal
+    os.system("kill -9 " + str(pid))
+    # ruleid: input-validation.os-system-non-literal
+    os.system("kill -0 {:d} {}".format(pid, name))
+    # ruleid: input-validation.os-system-non-literal
+    os.system("rm %s" % req.params["path"])
+    # ruleid: input-validation.subprocess-shell-true
+    subprocess.call("kill -%d %s" % (pid, name), shell=True)
+    # ruleid: input-validation.subprocess-shell-true
+    subprocess.call(f"echo {int(pid)} > {name}", shell=True)

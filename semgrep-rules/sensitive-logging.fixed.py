@@ -1,5 +1,6 @@
 """Semgrep test cases for the sensitive-logging rules (written for reviewbot)."""
 import logging
+import os
 
 from oslo_config import cfg
 from oslo_utils import strutils
@@ -225,3 +226,87 @@ def main(password, token, user_token_id, opts, client):
 def configure_ovn_ssl(LOG, CONF):
     # ok: sensitive-logging.secret-value-logged
     LOG.debug("Configured OVN SSL private key: %s", CONF.ovn.ovn_sb_private_key)
+
+
+# Paths to key and credential files are not secrets.
+class KeyFiles(object):
+    def log_paths(self, ssh_key_file, key_filename, cert_file, keyfile, password_file,
+                  token_file, token_path, private_key_file):
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("ssh key %s, key %s", ssh_key_file, key_filename)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.info("cert %s key %s", cert_file, keyfile)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.info("password from %s, token from %s or %s",
+                 password_file, token_file, token_path)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("private key file %s, path %s", private_key_file, self.private_key_path)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("ssl key %s", self.conf.ssl_keyfile)
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("key file %s", self.options['private_key_file'])
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug("token file %s", self.options.get('token_path'))
+        # ok: sensitive-logging.secret-printed
+        print("token saved to", token_file)
+
+    def log_options(self, conf):
+        # Options named like a private key hold the key file's path, however CONF is spelled.
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("SSH key: %s", cfg.CONF.ssh.private_key)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("SSH key: %s", self.conf.agent_privkey)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("SSH key: %s", CONF.ssh_private_key)
+        # ok: sensitive-logging.secret-printed
+        print("key:", CONF.ssh.private_key)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("admin token %s", CONF.keystone.admin_token)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("db password %s", CONF.database.db_password)
+
+    def log_named_paths(self, private_key, key):
+        # The message names the value as a path.
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("loading %(key_file)s", {'key_file': private_key})
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("loading %(p)s", dict(key_path=self.private_key))
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("loading {key_file}".format(key_file=private_key))
+
+    def verify_auth(self):
+        privkey = getattr(self, "privkey", "")
+        if privkey and not os.path.isfile(privkey):
+            # Used as a path in this function: the key's location.
+            # ok: sensitive-logging.secret-value-logged
+            LOG.error("SSH privkey %s not found", privkey)
+
+    def read_key(self, private_key):
+        with open(private_key) as f:
+            data = f.read()
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("read private key %s", private_key)
+        return data
+
+    def connect(self, client, host, private_key):
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug("connecting with private key %s", private_key)
+        client.connect(host, key_filename=private_key)
+
+    def check_key(self, body):
+        if not os.path.exists(body['private_key']):
+            # ok: sensitive-logging.secret-key-logged
+            LOG.warning("no key at %s", body['private_key'])
+
+    def store_key(self, key_path, private_key, session, url, password):
+        # Content written to a file, or a password sent by keyword, is still the secret.
+        write_file(key_path, private_key)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("stored private key %s", private_key)
+        session.post(url, password=password)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("posted password %s", password)
+        # ruleid: sensitive-logging.secret-printed
+        print("private key:", private_key)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug("loading %(key)s", {'key': private_key})

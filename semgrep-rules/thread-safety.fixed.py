@@ -296,3 +296,91 @@ def expunge(coordinator, sack, work):
     finally:
         if lock:
             lock.release()
+
+
+class Pool(object):
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+
+    def get(self, sync=True):
+        # ok: thread-safety.acquire-without-finally-release
+        if not self._lock.acquire(blocking=sync):
+            return None
+        return self._take()
+
+    def get_nowait(self, wait):
+        # ok: thread-safety.acquire-without-finally-release
+        self._cond.acquire(wait)
+        item = self._take()
+        self._cond.release()
+        return item
+
+    def get_timeout(self):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self._lock.acquire(timeout=10)
+        item = self._take()
+        self._lock.release()
+        return item
+
+    def get_blocking(self):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self._lock.acquire(True)
+        item = self._take()
+        self._lock.release()
+        return item
+
+    def get_blocking_kw(self):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self._lock.acquire(blocking=True, timeout=5)
+        item = self._take()
+        self._lock.release()
+        return item
+
+    def run_exclusive(self, task):
+        # ok: thread-safety.acquire-without-finally-release
+        if not self._lock.acquire(blocking=False):
+            raise RuntimeError("busy")
+        started = task.prepare()
+        try:
+            return task.run(started)
+        finally:
+            self._lock.release()
+
+    def run_with_timeout(self, task):
+        # ok: thread-safety.acquire-without-finally-release
+        if not self._lock.acquire(timeout=30):
+            LOG.error("could not get the lock")
+            return None
+        started = task.prepare()
+        try:
+            return task.run(started)
+        finally:
+            self._lock.release()
+
+    def run_reraise(self, task):
+        # ok: thread-safety.acquire-without-finally-release
+        if not self._lock.acquire(timeout=30):
+            raise
+        try:
+            return task.run()
+        finally:
+            self._lock.release()
+
+    def run_unreleased(self, task):
+        # ruleid: thread-safety.acquire-without-finally-release
+        if not self._lock.acquire(timeout=30):
+            raise RuntimeError("busy")
+        started = task.prepare()
+        try:
+            return task.run(started)
+        finally:
+            task.cleanup()
+
+    def run_warned(self, task):
+        # ruleid: thread-safety.acquire-without-finally-release
+        if not self._lock.acquire(timeout=30):
+            LOG.warning("slow lock")
+        result = task.run()
+        self._lock.release()
+        return result

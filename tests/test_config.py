@@ -15,6 +15,10 @@ def test_example_config_loads_and_documents_every_option(monkeypatch) -> None:
     example = ROOT / "config" / "reviewbot.example.toml"
     s = load_settings(example)
     assert s.review.max_comments == 25 and s.server.port == 8080
+    # the example shows the defaults as they are
+    from bot.paths import DEFAULT_EXCLUDES
+
+    assert s.review.exclude_paths == list(DEFAULT_EXCLUDES)
     text = example.read_text()
     for section, model in s:
         for key in type(model).model_fields:
