@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -61,15 +62,23 @@ class Pipeline:
 
         run = await self._start_run(ref, ruleset, reason, job_id)
         t1 = time.monotonic()
-        result = await asyncio.to_thread(self.scanner.scan, fetched.contents)
-        mode = FilterMode(self.settings.review.filter_mode)
-        kept = filter_findings(result.findings, fetched.files, mode)
-        await asyncio.to_thread(attach_suggestions, kept, fetched.contents, self.scanner)
+        # What is already on the change (our earlier comments, feedback replies) does not depend
+        # on the scan: ask the platform while Semgrep runs.
+        prior = asyncio.create_task(self._prior_comments(platform, ref))
+        try:
+            result = await asyncio.to_thread(self.scanner.scan, fetched.contents)
+            mode = FilterMode(self.settings.review.filter_mode)
+            kept = filter_findings(result.findings, fetched.files, mode)
+            await asyncio.to_thread(attach_suggestions, kept, fetched.contents, self.scanner)
+        except BaseException:
+            prior.cancel()
+            with contextlib.suppress(BaseException):
+                await prior
+            raise
         scan_s = time.monotonic() - t1
 
         t2 = time.monotonic()
-        posted = await platform.posted_comments(ref)
-        await self.collect_feedback(platform, ref)
+        posted = await prior
         review = build_review(
             kept,
             fetched.files,
@@ -131,6 +140,12 @@ class Pipeline:
             out.resolved,
         )
         return out
+
+    async def _prior_comments(self, platform: Platform, ref: ChangeRef) -> list[PostedComment]:
+        """Our comments already on the change, after recording the feedback given on them."""
+        posted = await platform.posted_comments(ref)
+        await self.collect_feedback(platform, ref)
+        return posted
 
     async def collect_feedback(self, platform: Platform, ref: ChangeRef) -> int:
         """Record new `not useful` / `ignore` replies to our comments; resolve the ignored threads."""

@@ -73,6 +73,7 @@ def rule_files(rules_dir: Path) -> list[Path]:
 
 
 _RULE_ID = re.compile(r"^\s*-\s+id:\s*['\"]?([\w.-]+)", re.M)
+_RULE_START = re.compile(r"^([ \t]*)-[ \t]+id:[ \t]*['\"]?([\w.-]+)['\"]?[ \t]*$", re.M)
 
 
 def rule_ids(rules_dir: Path) -> list[str]:
@@ -201,6 +202,7 @@ class Scanner:
         self.version = f"{engine_build(semgrep_bin)}+reviewbot-{__version__}"
         self.rule_ids = rule_ids(self.rules_dir)
         self._path_filters: dict[str, tuple[list[str], list[str]]] | None = None
+        self._blocks: dict[str, str] | None = None
 
     @property
     def path_filters(self) -> dict[str, tuple[list[str], list[str]]]:
@@ -220,10 +222,15 @@ class Scanner:
         """Look the files up in the cache and start Semgrep on the rest; `result()` collects.
         Light on purpose: the caller can import and prepare the rest while Semgrep runs."""
         excluded: list[str] = []
+        subset: str | None = None
         digest = self.digest
         if only_rules is not None:
             wanted = set(only_rules)
-            excluded = [r for r in self.rule_ids if r not in wanted]
+            # Only those rules' YAML goes to Semgrep: parsing the whole rule set costs more than
+            # a small verification scan itself.  `--exclude-rule` is the fallback.
+            subset = self.subset_rules(wanted)
+            if subset is None:
+                excluded = [r for r in self.rule_ids if r not in wanted]
             digest = hashlib.sha256((self.digest + "|" + ",".join(sorted(wanted))).encode()).hexdigest()[:16]
         pending = PendingScan(self, files)
         for path, content in files.items():
@@ -241,8 +248,25 @@ class Scanner:
                     continue
             pending.todo[path] = content
         if pending.todo:
-            pending.run = _SemgrepRun(self, pending.todo, excluded)
+            pending.run = _SemgrepRun(self, pending.todo, excluded, subset)
         return pending
+
+    def subset_rules(self, wanted: set[str]) -> str | None:
+        """A rule file holding only the `wanted` rules, cut from the rule files' text (each rule
+        is the block from its `- id:` line to the next); None when one cannot be found."""
+        if self._blocks is None:
+            self._blocks = {}
+            for p in rule_files(self.rules_dir):
+                text = p.read_text("utf-8")
+                starts = list(_RULE_START.finditer(text))
+                indent = {m.group(1) for m in starts}
+                if len(indent) != 1:
+                    continue
+                for m, nxt in zip(starts, [*starts[1:], None], strict=True):
+                    self._blocks[m.group(2)] = text[m.start() : nxt.start() if nxt else len(text)]
+        if not wanted or not wanted <= self._blocks.keys():
+            return None
+        return "rules:\n" + "".join(self._blocks[r].rstrip("\n") + "\n" for r in sorted(wanted))
 
     def _allowed(self, path: str, res: dict[str, Any]) -> bool:
         filters = self.path_filters
@@ -253,7 +277,9 @@ class Scanner:
         return path_allowed(path, filters.get(rid))
 
     # -- semgrep ------------------------------------------------------------------------
-    def command(self, targets: Iterable[str], exclude_rules: Iterable[str] = ()) -> list[str]:
+    def command(
+        self, targets: Iterable[str], exclude_rules: Iterable[str] = (), config: str | None = None
+    ) -> list[str]:
         cmd = [
             find_semgrep(self.semgrep_bin),
             "scan",
@@ -267,7 +293,7 @@ class Scanner:
             "--max-memory",
             str(self.limits.max_memory_mb),
             "--config",
-            str(self.rules_dir),
+            config or str(self.rules_dir),
         ]
         if self.limits.jobs:
             cmd += ["--jobs", str(self.limits.jobs)]
@@ -323,10 +349,13 @@ class PendingScan:
 class _SemgrepRun:
     """Semgrep over `files` in a private temp dir, in chunks; the first chunk starts at once."""
 
-    def __init__(self, scanner: Scanner, files: Mapping[str, bytes], exclude_rules: list[str]) -> None:
+    def __init__(
+        self, scanner: Scanner, files: Mapping[str, bytes], exclude_rules: list[str], rules_text: str | None = None
+    ) -> None:
         self.scanner = scanner
         self.files = files
         self.exclude_rules = exclude_rules
+        self.config: str | None = None
         self.out: dict[str, _Raw] = {p: _Raw() for p in files}
         self.deadline = time.monotonic() + scanner.limits.run_timeout_s
         self.env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off", NO_COLOR="1")
@@ -339,6 +368,10 @@ class _SemgrepRun:
             target = root / self.names[path]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
+        if rules_text is not None:
+            # not a target: targets are named on the command line, and all end in .py/.pyi
+            self.config = str(root / ".reviewbot-rules.yaml")
+            Path(self.config).write_text(rules_text, "utf-8")
         paths = sorted(self.names.values())
         self.chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
         try:
@@ -351,7 +384,7 @@ class _SemgrepRun:
         limits = self.scanner.limits
         if self.deadline - time.monotonic() <= 0:
             raise ScanError(f"scan exceeded the {limits.run_timeout_s:g} s wall-clock limit")
-        cmd = self.scanner.command(chunk, self.exclude_rules)
+        cmd = self.scanner.command(chunk, self.exclude_rules, self.config)
         exe = self.scanner.executable()
         if exe is not None:
             cmd = ["osemgrep", *cmd[1:]]

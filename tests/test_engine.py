@@ -209,3 +209,23 @@ def test_only_rules_limits_the_run_and_keys_the_cache(cached_scanner: Scanner) -
     assert rules_of(only.findings) == ["network-api-errors.t-timeout"]
     full = cached_scanner.scan({"a.py": SRC})
     assert full.cache_hits == 0 and len(full.findings) == 4
+
+
+def test_verification_scans_get_only_the_wanted_rules_text() -> None:
+    import yaml
+
+    from bot.locate import default_rules_dir
+
+    rules_dir = default_rules_dir()
+    scanner = Scanner(rules_dir)
+    full = {
+        r["id"]: r for p in sorted(rules_dir.glob("*.yaml")) for r in yaml.safe_load(p.read_text("utf-8"))["rules"]
+    }
+    wanted = {"exception-handling.bare-except", "network-api-errors.requests-without-timeout"}
+    subset = scanner.subset_rules(wanted)
+    assert subset is not None
+    rules = yaml.safe_load(subset)["rules"]
+    assert {r["id"]: r for r in rules} == {k: full[k] for k in wanted}  # same rules, byte for byte in meaning
+    assert scanner.subset_rules({"no-such.rule"}) is None and scanner.subset_rules(set()) is None
+    # every rule of the set can be cut out on its own
+    assert all(yaml.safe_load(scanner.subset_rules({r}) or "")["rules"] == [full[r]] for r in full)
