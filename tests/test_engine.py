@@ -218,9 +218,7 @@ def test_verification_scans_get_only_the_wanted_rules_text() -> None:
 
     rules_dir = default_rules_dir()
     scanner = Scanner(rules_dir)
-    full = {
-        r["id"]: r for p in sorted(rules_dir.glob("*.yaml")) for r in yaml.safe_load(p.read_text("utf-8"))["rules"]
-    }
+    full = {r["id"]: r for p in sorted(rules_dir.glob("*.yaml")) for r in yaml.safe_load(p.read_text("utf-8"))["rules"]}
     wanted = {"exception-handling.bare-except", "network-api-errors.requests-without-timeout"}
     subset = scanner.subset_rules(wanted)
     assert subset is not None
