@@ -48,6 +48,14 @@ async def intake_buckets(session: aiohttp.ClientSession, base: str) -> dict[floa
     return out
 
 
+async def run_stages(session: aiohttp.ClientSession, base: str, last: int) -> str:
+    """Median fetch / scan (+ suggestion checks) / post seconds of the server's last runs."""
+    async with session.get(base + f"/api/runs?limit={last}") as resp:
+        runs = (await resp.json())["runs"]
+    med = {k: statistics.median(r["timings"][k] or 0.0 for r in runs) for k in ("fetch_s", "scan_s", "post_s")}
+    return f"fetch {med['fetch_s']:.3f}, scan {med['scan_s']:.3f}, post {med['post_s']:.3f}"
+
+
 def bucket_quantile(before: dict[float, float], after: dict[float, float], q: float) -> float:
     """Upper bound (bucket edge, ms) under which a fraction q of the new observations fell."""
     total = after[float("inf")] - before.get(float("inf"), 0)
@@ -217,7 +225,10 @@ async def main_async(args: argparse.Namespace) -> None:
         try:
             await asyncio.sleep(1.0)
             idle = rss_mb(server.pid)
-            print(f"{'files':>5} {'lines':>6} | {'webhook→review s':>16} {'bare semgrep s':>14} | {'ratio':>5}")
+            print(
+                f"{'files':>5} {'lines':>6} | {'webhook→review s':>16} {'bare semgrep s':>14} | {'ratio':>5} | "
+                "server's own stages (median s)"
+            )
             number = 0
             async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
                 for n in [int(x) for x in args.sizes.split(",") if x]:
@@ -238,7 +249,8 @@ async def main_async(args: argparse.Namespace) -> None:
                         totals.append(time.perf_counter() - t0)
                         bares.append(await asyncio.to_thread(bare_semgrep, files, env))
                     t, b = statistics.median(totals), statistics.median(bares)
-                    print(f"{n:>5} {lines:>6} | {t:>16.3f} {b:>14.3f} | {t / b:>5.2f}")
+                    stages = await run_stages(session, url.rsplit("/webhooks", 1)[0], args.reps)
+                    print(f"{n:>5} {lines:>6} | {t:>16.3f} {b:>14.3f} | {t / b:>5.2f} | {stages}")
 
                 # Bursts of 200 concurrent deliveries (distinct small PRs, all accepted, stored and reviewed).
                 base_url = url.rsplit("/webhooks", 1)[0]

@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.analyse import analyse
 from bot.config import Settings
 from bot.models import ChangeRef, FilterMode, Finding, ReviewComment, ScanResult
 from bot.platforms.base import FetchedChange, Platform, PostedComment, review_marker
-from bot.review import build_review, filter_findings, shown_text
+from bot.review import build_review, shown_text
 from bot.scan import Scanner
 from bot.store import CommentRow, FeedbackRow, FindingRow, PostedReview, Run, Store
-from bot.suggest import attach_suggestions
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,8 @@ class Pipeline:
         # on the scan: ask the platform while Semgrep runs.
         prior = asyncio.create_task(self._prior_comments(platform, ref))
         try:
-            result = await asyncio.to_thread(self.scanner.scan, fetched.contents)
             mode = FilterMode(self.settings.review.filter_mode)
-            kept = filter_findings(result.findings, fetched.files, mode)
-            await asyncio.to_thread(attach_suggestions, kept, fetched.contents, self.scanner)
+            result, kept = await asyncio.to_thread(analyse, self.scanner, fetched.contents, fetched.files, mode)
         except BaseException:
             prior.cancel()
             with contextlib.suppress(BaseException):

@@ -203,6 +203,7 @@ class Scanner:
         self.rule_ids = rule_ids(self.rules_dir)
         self._path_filters: dict[str, tuple[list[str], list[str]]] | None = None
         self._blocks: dict[str, str] | None = None
+        self._fixable: set[str] | None = None
 
     @property
     def path_filters(self) -> dict[str, tuple[list[str], list[str]]]:
@@ -250,6 +251,24 @@ class Scanner:
         if pending.todo:
             pending.run = _SemgrepRun(self, pending.todo, excluded, subset)
         return pending
+
+    def fixable_rules(self) -> set[str]:
+        """Ids of the rules that carry a fix (`fix:` / `fix-regex:`)."""
+        if self._fixable is None:
+            import yaml
+
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            self.subset_rules(set())  # cuts the blocks
+            self._fixable = set()
+            for rid, text in (self._blocks or {}).items():
+                rules = (yaml.load("rules:\n" + text, Loader=loader) or {}).get("rules") or []
+                if any("fix" in r or "fix-regex" in r for r in rules):
+                    self._fixable.add(rid)
+        return self._fixable
+
+    def scannable(self, files: Mapping[str, bytes]) -> int:
+        """How many of `files` Semgrep would be given (the rest are skipped by the limits)."""
+        return sum(1 for path, content in files.items() if not skip_reason(path, content, self.limits))
 
     def subset_rules(self, wanted: set[str]) -> str | None:
         """A rule file holding only the `wanted` rules, cut from the rule files' text (each rule

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 import time
+from pathlib import Path
 
 from bot.cache import prune
 from bot.models import ChangedFile, FilterMode
@@ -227,3 +228,27 @@ def test_verification_scans_get_only_the_wanted_rules_text() -> None:
     assert scanner.subset_rules({"no-such.rule"}) is None and scanner.subset_rules(set()) is None
     # every rule of the set can be cut out on its own
     assert all(yaml.safe_load(scanner.subset_rules({r}) or "")["rules"] == [full[r]] for r in full)
+
+
+def test_small_changes_split_by_fixable_rules_give_the_same_review(monkeypatch) -> None:
+    """analyse() on a small change runs the rules with fixes and the rest as two Semgrep processes;
+    what comes out must equal one run: findings, fingerprints, suggestions, order."""
+    from bot import analyse as analyse_module
+    from bot.locate import default_rules_dir
+
+    src = (Path(__file__).resolve().parent.parent / "quickstart" / "legacy_client.py").read_bytes()
+    contents = {"pkg/client.py": src, "pkg/other.py": src.replace(b"\n", b"\n\n", 3)}
+    files = {p: _changed(p, set(range(1, c.count(b"\n") + 2)), [(1, c.count(b"\n") + 1)]) for p, c in contents.items()}
+    scanner = Scanner(default_rules_dir())
+    assert scanner.fixable_rules() and set(scanner.rule_ids) - scanner.fixable_rules()
+    split_result, split_kept = analyse_module.analyse(scanner, contents, files, FilterMode.ADDED)
+    monkeypatch.setattr(analyse_module, "SPLIT_MAX_FILES", 0)
+    one_result, one_kept = analyse_module.analyse(scanner, contents, files, FilterMode.ADDED)
+
+    def shape(findings: list) -> list:
+        return [(f.path, f.rule_id, f.start.line, f.fingerprint, f.suggestion) for f in findings]
+
+    assert shape(split_kept) == shape(one_kept)
+    assert shape(split_result.findings) == shape(one_result.findings)
+    assert sum(f.suggestion is not None for f in split_kept) >= 2  # suggestions were verified in the split run
+    assert {f.rule_id.split(".")[0] for f in split_kept} >= {"exception-handling", "network-api-errors"}

@@ -127,3 +127,27 @@ def test_sibling_intake_processes_store_everything_once_and_die_with_the_main(tm
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+async def test_workers_hold_off_while_siblings_announce_a_burst() -> None:
+    """The main process answers no webhooks: a sibling's announcement marks a burst, and the
+    workers' `defer` says how long to wait before starting Semgrep."""
+    import asyncio
+
+    from bot.web.siblings import QUIET_S, Siblings
+
+    started: list[int] = []
+    sib = Siblings([], 0, lambda: started.append(1))
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    sib._read_fd = r
+    try:
+        assert sib.busy_for() == 0.0
+        os.write(w, b"j")
+        sib._drain()
+        assert started == [1] and 0 < sib.busy_for() <= QUIET_S
+        await asyncio.sleep(QUIET_S * 1.5)
+        assert sib.busy_for() == 0.0
+    finally:
+        os.close(r)
+        os.close(w)

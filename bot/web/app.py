@@ -441,6 +441,8 @@ def create_app(
     siblings = None
     if sibling_argv is not None and parent is None and settings.server.intake_processes > 1:
         siblings = Siblings(sibling_argv, settings.server.intake_processes, svc.queue.notify)
+        # This process answers no webhooks: the siblings' announcements tell when a burst is on.
+        svc.queue.defer = siblings.busy_for
 
     async def on_startup(_app: web.Application) -> None:
         if parent is not None:

@@ -21,10 +21,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 PARENT_CHECK_S = 0.5
+# Announcements come once per stored batch (every few ms during a burst), not per delivery: the
+# burst is taken as over when none has come for this long.
+QUIET_S = 0.025
 
 
 class Siblings:
@@ -36,6 +40,12 @@ class Siblings:
         self.on_enqueued = on_enqueued
         self.procs: list[subprocess.Popen[bytes]] = []
         self._read_fd = -1
+        self._last_notice = 0.0
+
+    def busy_for(self) -> float:
+        """Seconds until the siblings' intake has been quiet for QUIET_S: a burst of deliveries is
+        announced batch by batch, and workers hold off starting reviews (and Semgrep) until it ends."""
+        return max(0.0, self._last_notice + QUIET_S - time.monotonic())
 
     def start(self) -> None:
         if self.count <= 0:
@@ -58,6 +68,7 @@ class Siblings:
         except BlockingIOError:
             return
         if data:
+            self._last_notice = time.monotonic()
             self.on_enqueued()
 
     async def stop(self) -> None:
