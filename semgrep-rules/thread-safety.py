@@ -386,3 +386,137 @@ class Pool(object):
         result = task.run()
         self._lock.release()
         return result
+
+
+def compute(value):
+    return value
+
+
+class Future(object):
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._callbacks = []
+        self._errbacks = []
+        self.value = None
+        self.is_done = False
+        self.count = 0
+
+    def success(self, value):
+        lock = self._lock
+        # only plain assignments before the release: nothing can raise
+        # ok: thread-safety.acquire-without-finally-release
+        lock.acquire()
+        self.value = value
+        self.is_done = True
+        callbacks = self._callbacks
+        self._callbacks = None
+        self._errbacks = None
+        lock.release()
+        return callbacks
+
+    def failure(self, exc):
+        # ok: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        # record the failure
+        self.exception = exc
+        self.retries = -1
+        self.state = self.name = 'failed'
+
+        self.errors = []
+        self._lock.release()
+
+    def add_callback(self, f):
+        lock = self._lock
+        # ruleid: thread-safety.acquire-without-finally-release
+        lock.acquire()
+        if not self.is_done:
+            self._callbacks.append(f)
+        lock.release()
+
+    def first_callback(self):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        first = self._callbacks[0]
+        self._lock.release()
+        return first
+
+    def bump(self):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        self.count = self.count + 1
+        self._lock.release()
+
+    def result(self):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        value = self.value
+        result = compute(value)
+        self._lock.release()
+        return result
+
+    def mark_done(self, flag):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        self.is_done = True
+        if flag:
+            self._lock.release()
+
+
+class SelectorThread(object):
+    def __init__(self):
+        self._select_cond = threading.Condition()
+        self._readers = {}
+        self._writers = {}
+        self._pending = []
+        self._wakeups = 0
+
+    def start_select(self):
+        with self._select_cond:
+            # a snapshot only reads the handler maps under the condition
+            self._select_args = (list(self._readers.keys()), list(self._writers.keys()))
+            if self._pending:
+                self._pending.pop()
+            self._wakeups = 0
+            self._select_cond.notify()
+
+    def remove_reader(self, fd):
+        # ok: thread-safety.attribute-mutated-outside-lock
+        del self._readers[fd]
+
+    def remove_writer(self, fd):
+        # ok: thread-safety.attribute-mutated-outside-lock
+        self._writers.pop(fd)
+
+    def drop_pending(self, item):
+        # ruleid: thread-safety.attribute-mutated-outside-lock
+        self._pending.remove(item)
+
+    def wake(self):
+        # ruleid: thread-safety.attribute-mutated-outside-lock
+        self._wakeups += 1
+
+
+class SessionLocks(object):
+    locks = {}
+
+    def acquire_lock(self, session_id):
+        # ok: thread-safety.lock-created-per-use
+        self.locks.setdefault(session_id, threading.RLock()).acquire()
+
+
+def run_with_key_lock(locks, key, work):
+    # ok: thread-safety.lock-created-per-use
+    with locks.setdefault(key, threading.Lock()):
+        work()
+
+
+def run_with_default_lock(locks, key, work):
+    # ruleid: thread-safety.lock-created-per-use
+    with locks.get(key, threading.Lock()):
+        work()
+
+
+def run_with_new_semaphore(work):
+    # ruleid: thread-safety.lock-created-per-use
+    threading.Semaphore(2).acquire()
+    work()
