@@ -763,6 +763,136 @@ def first_readable(paths, read):
     return None
 
 
+# --- try each candidate: the failure surfaces when the candidates run out (swallowed-*) ----------
+
+def connect_any(addresses, port, make_socket, connect):
+    for address in addresses:
+        if port:
+            source = None
+        try:
+            sock = make_socket(source)
+            connect(sock, (address, port))
+            return sock
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    raise ConnectionError("no address reachable")
+
+
+async def connect_any_async(addresses, port, connect_tcp, fail_after):
+    for address in addresses:
+        try:
+            with fail_after(2.0):
+                stream = await connect_tcp(remote_host=address, remote_port=port)
+            return stream
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    raise ConnectError
+
+
+def first_answering(servers, probe):
+    for server in servers:
+        try:
+            probe(server)
+            break
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    else:
+        raise LookupError("no server answered")
+    return server
+
+
+def load_first_backend(names, load):
+    driver = None
+    for name in names:
+        try:
+            driver = load(name)
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        else:
+            break
+    if driver is None:
+        raise RuntimeError("no backend could be loaded")
+    return driver
+
+
+def open_first(paths, opener):
+    for path in paths:
+        try:
+            handle = opener(path)
+        # ok: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+        return handle
+    raise FileNotFoundError(paths)
+
+
+def first_server(servers, probe):
+    for server in servers:
+        try:
+            probe(server)
+        # ok: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+        break
+    else:
+        raise LookupError("no server answered")
+    return server
+
+
+def connect_tuned(addresses, connect, tune):
+    """A side step swallowed in the same loop is not the attempt: still reported."""
+    for address in addresses:
+        try:
+            tune(address)
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+        try:
+            return connect(address)
+        # ok: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    raise ConnectionError("none")
+
+
+def probe_all(servers, probe):
+    """`break` with a plain raise after the loop: the raise runs on success too."""
+    for server in servers:
+        try:
+            probe(server)
+            break
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass
+    raise LookupError("raised whatever happened")
+
+
+def parse_all(items, parse, results):
+    """Nothing is returned on success: the loop is not trying candidates."""
+    for item in items:
+        try:
+            value = parse(item)
+        # ruleid: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+        results.append(value)
+    raise StopIteration
+
+
+def fetch_any(urls, fetch):
+    for url in urls:
+        try:
+            return fetch(url)
+        # ruleid: exception-handling.swallowed-broad-except-continue
+        except Exception:
+            continue
+    return None
+
+
 # --- interpret and fall back; logged cleanup; socket tuning, datagrams and logout (swallowed-*) -------
 
 def format_timestamp(raw_value, datetime):

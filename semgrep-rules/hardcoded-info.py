@@ -512,3 +512,61 @@ def udp_client_socket():
     # ok: hardcoded-info.bind-all-interfaces
     s.bind(('', 0))
     return s
+
+
+# A `# nosec` / `# noqa: S1xx` marker on any line of the multi-line statement that holds the
+# literal marks it as reviewed, the first line of the call or literal included.
+class ForwarderApp(object):
+    def settings(self):
+        settings = dict(  # nosec B106
+            debug=False,
+            # ok: hardcoded-info.hardcoded-password-kwarg
+            cookie_secret="12oETzKXQAGaYdkL5gEmGeJJFuYh7EQnp2XdTP1o/Vo=",
+            xsrf_cookies=False,
+        )
+        return settings
+
+    def connect(self, client, host):
+        return client.connect(
+            host,
+            # ok: hardcoded-info.hardcoded-password-kwarg
+            password="Xk3v9Qz7Lm2p",
+        )  # noqa: S106
+
+    def credentials(self):
+        creds = {  # nosec: B105 the appliance's documented factory login
+            'username': 'admin',
+            # ok: hardcoded-info.hardcoded-password-dict
+            'password': 'Xk3v9Qz7Lm2p',
+        }
+        return creds
+
+    def serve(self, make_server, port, app):
+        server = make_server(  # nosec B104 - runs inside the container's network namespace
+            # ok: hardcoded-info.bind-all-interfaces
+            '0.0.0.0',
+            port, app)
+        return server
+
+    def unmarked(self):
+        reviewed = dict(debug=True)  # nosec B201
+        settings = dict(
+            debug=False,
+            # ruleid: hardcoded-info.hardcoded-password-kwarg
+            cookie_secret="12oETzKXQAGaYdkL5gEmGeJJFuYh7EQnp2XdTP1o/Vo=",
+        )
+        return reviewed, settings
+
+
+# ok: hardcoded-info.hardcoded-password-default
+def appliance_login(host,
+                    password="Xk3v9Qz7Lm2p",  # noqa: S107
+                    ):
+    return host, password
+
+
+# A marker on a statement of the body is about that statement, not the default.
+# ruleid: hardcoded-info.hardcoded-password-default
+def appliance_login2(host, password="Xk3v9Qz7Lm2p"):
+    url = "http://%s/login" % host  # nosec B310
+    return url, password

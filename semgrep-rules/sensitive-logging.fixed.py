@@ -310,3 +310,60 @@ class KeyFiles(object):
         print("private key:", private_key)
         # ruleid: sensitive-logging.secret-value-logged
         LOG.debug("loading %(key)s", {'key': private_key})
+
+
+# --- numeric placeholders: a secret-named value printed as a number is an id or a code -----------
+
+class ProtocolParser(object):
+    def __init__(self, ident):
+        self._ident = ident
+        self.api_key = None
+
+    def handle(self, header, request, token, password, nbytes, payload):
+        # ok: sensitive-logging.secret-value-logged
+        LOG.error('Unable to find ResponseType for api=%d version=%d',
+                  header.api_key, header.api_version)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug('%s sending api %d (%s)', self._ident, header.api_key, request)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.warning('unknown api %i v%x' % (header.api_key, header.api_version))
+        # ok: sensitive-logging.secret-value-logged
+        LOG.info(_('token number %d') % token)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.info('api {:d} version {}'.format(self.api_key, header.api_version))
+        # ok: sensitive-logging.secret-value-logged
+        LOG.info('version {1} api {0:d}'.format(self.api_key, header.api_version))
+        # ok: sensitive-logging.secret-value-logged
+        LOG.info(f'api {self.api_key:d} version {header.api_version}')
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug('api %(api)d version %(version)d',
+                  {'api': header.api_key, 'version': header.api_version})
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug('api {api:x}'.format(api=self.api_key))
+        # ok: sensitive-logging.secret-key-logged
+        LOG.debug('api %d for %s', payload['api_key'], self._ident)
+        # A string placeholder still prints the secret, and one numeric placeholder does not
+        # excuse another secret-named value in the same call.
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug('api %s', header.api_key)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug('api %r' % (header.api_key,))
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug('api {}'.format(self.api_key))
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug('api {0:d} {0}'.format(self.api_key))
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug('api %d password %s', header.api_key, password)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug('password %s api %d', password, header.api_key)
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug('api %(api)d password %(pw)s',
+                  {'api': header.api_key, 'pw': password})
+        # ruleid: sensitive-logging.secret-value-logged
+        LOG.debug('%d bytes, token %s', nbytes, token)
+        # ruleid: sensitive-logging.secret-key-logged
+        LOG.debug('api %s', payload['api_key'])
+        # ok: sensitive-logging.secret-printed
+        print('api %d' % self.api_key)
+        # ruleid: sensitive-logging.secret-printed
+        print('api %s' % self.api_key)
