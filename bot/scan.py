@@ -495,6 +495,7 @@ def _to_findings(path: str, content: bytes, results: list[dict[str, Any]]) -> li
     from bot.models import Finding, Position, Severity
 
     findings = []
+    seen: set[tuple[str, int, int]] = set()
     for res in results:
         extra = res.get("extra") or {}
         meta = extra.get("metadata") or {}
@@ -503,6 +504,12 @@ def _to_findings(path: str, content: bytes, results: list[dict[str, Any]]) -> li
         if not cls:
             cls = rule_id.split(".", 1)[0]
         start, end = res["start"], res["end"]
+        # Semgrep keeps one result per distinct message: a rule whose message names a
+        # metavariable (one lock of several) reports the same code twice.  One comment is enough.
+        span = (rule_id, int(start["offset"]), int(end["offset"]))
+        if span in seen:
+            continue
+        seen.add(span)
         matched = content[start["offset"] : end["offset"]].decode("utf-8", "replace")
         try:
             severity = Severity(str(extra.get("severity", "WARNING")).upper())

@@ -252,3 +252,20 @@ def test_small_changes_split_by_fixable_rules_give_the_same_review(monkeypatch) 
     assert shape(split_result.findings) == shape(one_result.findings)
     assert sum(f.suggestion is not None for f in split_kept) >= 2  # suggestions were verified in the split run
     assert {f.rule_id.split(".")[0] for f in split_kept} >= {"exception-handling", "network-api-errors"}
+
+
+def test_one_finding_per_rule_and_span_when_semgrep_reports_it_per_message() -> None:
+    from bot.scan import _to_findings
+
+    content = b"x = 1\nself.cache.pop(k)\n"
+    span = {"start": {"line": 2, "col": 1, "offset": 6}, "end": {"line": 2, "col": 18, "offset": 23}}
+
+    def result(msg: str, rule: str = "thread-safety.attribute-mutated-outside-lock") -> dict:
+        return {"check_id": f"rules.{rule}", **span, "extra": {"message": msg, "metadata": {}}}
+
+    results = [result("under `self._lock`"), result("under `self._init_lock`"), result("m", "exception-handling.other")]
+    found = _to_findings("a.py", content, results)
+    assert [(f.rule_id, f.message) for f in found] == [
+        ("exception-handling.other", "m"),
+        ("thread-safety.attribute-mutated-outside-lock", "under `self._lock`"),
+    ]
