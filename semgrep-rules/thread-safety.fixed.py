@@ -102,7 +102,8 @@ class ConnectionPool(object):
     def drain(self):
         while True:
             try:
-                # ruleid: thread-safety.attribute-mutated-outside-lock
+                # a pop whose IndexError on an emptied pool is handled is not a race
+                # ok: thread-safety.attribute-mutated-outside-lock
                 conn = self._free.pop()
             except IndexError:
                 return
@@ -149,6 +150,68 @@ class ConnectionPool(object):
     def _bump(self, name):
         # ok: thread-safety.attribute-mutated-outside-lock
         self._stats[name] += 1
+
+
+class TaskTable(object):
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._tasks = {}
+        self._queue = []
+
+    def add(self, key, task):
+        with self._lock:
+            self._tasks[key] = task
+            self._queue.append(task)
+
+    def discard(self, key):
+        # ok: thread-safety.attribute-mutated-outside-lock
+        self._tasks.pop(key, None)
+
+    def take(self, key):
+        if key in self._tasks:
+            # ruleid: thread-safety.attribute-mutated-outside-lock
+            task = self._tasks.pop(key)
+            return task
+        return None
+
+    def forget(self, key):
+        if key in self._tasks:
+            # (`del self.$D[$K]` is not matched yet)
+            # todoruleid: thread-safety.attribute-mutated-outside-lock
+            del self._tasks[key]
+
+    def drain(self):
+        out = []
+        try:
+            while self._queue:
+                # ok: thread-safety.attribute-mutated-outside-lock
+                out.append(self._queue.pop())
+        except IndexError:
+            pass
+        return out
+
+    def claim(self, key):
+        try:
+            # ok: thread-safety.attribute-mutated-outside-lock
+            return self._tasks.pop(key)
+        except (KeyError, TypeError) as exc:
+            return exc
+
+    def claim_checked(self, key):
+        try:
+            # ruleid: thread-safety.attribute-mutated-outside-lock
+            return self._tasks.pop(key)
+        except ValueError:
+            return None
+        finally:
+            self._done = True
+
+    def requeue(self):
+        try:
+            self._queue.sort()
+        except IndexError:
+            # ruleid: thread-safety.attribute-mutated-outside-lock
+            self._queue.pop()
 
 
 class BackendCache(object):
