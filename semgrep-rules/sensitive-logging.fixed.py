@@ -342,6 +342,12 @@ class ProtocolParser(object):
         LOG.debug('api {api:x}'.format(api=self.api_key))
         # ok: sensitive-logging.secret-key-logged
         LOG.debug('api %d for %s', payload['api_key'], self._ident)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug('%s: request %s (%s) api %d', self._ident, request, nbytes, header.api_key)
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug('%s: api %d' % (self._ident, header.api_key))
+        # ok: sensitive-logging.secret-value-logged
+        LOG.debug('{}: api {:d}'.format(self._ident, header.api_key))
         # A string placeholder still prints the secret, and one numeric placeholder does not
         # excuse another secret-named value in the same call.
         # ruleid: sensitive-logging.secret-value-logged
