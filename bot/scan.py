@@ -258,9 +258,8 @@ class Scanner:
             import yaml
 
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            self.subset_rules(set())  # cuts the blocks
             self._fixable = set()
-            for rid, text in (self._blocks or {}).items():
+            for rid, text in self._rule_blocks().items():
                 rules = (yaml.load("rules:\n" + text, Loader=loader) or {}).get("rules") or []
                 if any("fix" in r or "fix-regex" in r for r in rules):
                     self._fixable.add(rid)
@@ -270,22 +269,26 @@ class Scanner:
         """How many of `files` Semgrep would be given (the rest are skipped by the limits)."""
         return sum(1 for path, content in files.items() if not skip_reason(path, content, self.limits))
 
-    def subset_rules(self, wanted: set[str]) -> str | None:
-        """A rule file holding only the `wanted` rules, cut from the rule files' text (each rule
-        is the block from its `- id:` line to the next); None when one cannot be found."""
+    def _rule_blocks(self) -> dict[str, str]:
+        """Rule id → its YAML text: the block from its `- id:` line to the next."""
         if self._blocks is None:
             self._blocks = {}
             for p in rule_files(self.rules_dir):
                 text = p.read_text("utf-8")
                 starts = list(_RULE_START.finditer(text))
-                indent = {m.group(1) for m in starts}
-                if len(indent) != 1:
+                if len({m.group(1) for m in starts}) != 1:
                     continue
                 for m, nxt in zip(starts, [*starts[1:], None], strict=True):
                     self._blocks[m.group(2)] = text[m.start() : nxt.start() if nxt else len(text)]
-        if not wanted or not wanted <= self._blocks.keys():
+        return self._blocks
+
+    def subset_rules(self, wanted: set[str]) -> str | None:
+        """A rule file holding only the `wanted` rules, cut from the rule files' text; None when
+        one cannot be found."""
+        blocks = self._rule_blocks()
+        if not wanted or not wanted <= blocks.keys():
             return None
-        return "rules:\n" + "".join(self._blocks[r].rstrip("\n") + "\n" for r in sorted(wanted))
+        return "rules:\n" + "".join(blocks[r].rstrip("\n") + "\n" for r in sorted(wanted))
 
     def _allowed(self, path: str, res: dict[str, Any]) -> bool:
         filters = self.path_filters
