@@ -210,6 +210,8 @@ async def main_async(args: argparse.Namespace) -> None:
         config.write_text(
             f"[server]\nintake_processes = {args.intake_processes}\n"
             f'[store]\ndatabase_url = "sqlite+aiosqlite:///{work / "rb.db"}"\n'
+            # every rule, as the bare Semgrep it is compared with runs them
+            '[scan]\nmin_confidence = "LOW"\n'
             "[review]\nsummary_when_clean = true\n[queue]\npoll_interval_s = 0.2\n"
             f'[github]\napi_url = "{fake.url}"\nwebhook_secret = "{gp.SECRET}"\ntoken = "{TOKEN}"\n'
             "seconds_between_writes = 0.0\n"

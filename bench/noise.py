@@ -31,8 +31,10 @@ BIN = Path(sys.executable).parent
 
 
 def scan(paths: list[Path]) -> dict:
+    """Every finding of every rule (audit rules included: `--min-confidence LOW`)."""
     env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0")
-    cmd = [str(BIN / "reviewbot"), "scan", "--all-lines", "--format", "json", "--run-timeout", "0", *map(str, paths)]
+    cmd = [str(BIN / "reviewbot"), "scan", "--all-lines", "--format", "json", "--run-timeout", "0"]
+    cmd += ["--min-confidence", "LOW", *map(str, paths)]
     proc = subprocess.run(cmd, env=env, capture_output=True, check=False, cwd=paths[0].parent)
     if proc.returncode not in (0, 1):
         raise SystemExit(proc.stderr.decode())
@@ -72,13 +74,25 @@ def main() -> int:
     ap.add_argument("--per-class", type=int, default=5)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--out", type=Path, default=Path("noise-sample.md"))
+    ap.add_argument(
+        "--min-confidence",
+        type=str.upper,
+        choices=["LOW", "MEDIUM", "HIGH"],
+        default="MEDIUM",
+        help="the rule set measured and sampled (default MEDIUM: what reviewbot posts by default)",
+    )
     args = ap.parse_args()
     if not corpus.CORPUS[args.half]:
         raise SystemExit(f"the {args.half} half is empty: add fresh, never-read projects to bench/corpus.py")
     corpus.fetch(args.half)
     roots = [corpus.project_dir(n, v) for n, v in corpus.CORPUS[args.half]]
     out = scan(roots)
-    findings = out["findings"]
+    from bot.locate import default_rules_dir
+    from bot.scan import Scanner
+
+    measured = Scanner(default_rules_dir()).rules_at_least(args.min_confidence)
+    audit = [f for f in out["findings"] if f["rule_id"] not in measured]
+    findings = [f for f in out["findings"] if f["rule_id"] in measured]
     lines = {r.name: count_lines(r) for r in roots}
     total_lines = sum(lines.values())
     per_class = Counter(f["defect_class"] for f in findings)
@@ -95,10 +109,15 @@ def main() -> int:
     for cls in CLASSES:
         print(f"{cls:22} {per_class.get(cls, 0):>8} {1000 * per_class.get(cls, 0) / total_lines:>12.3f}")
     print(f"{'all':22} {len(findings):>8} {1000 * len(findings) / total_lines:>12.3f}")
+    if audit:
+        audit_class = Counter(f["defect_class"] for f in audit)
+        print(f"\nrules below {args.min_confidence} (not run by default): {len(audit)} more findings")
+        for cls in CLASSES:
+            print(f"{cls:22} {audit_class.get(cls, 0):>8} {1000 * audit_class.get(cls, 0) / total_lines:>12.3f}")
     print(f"\nsuggestions verified: {sum(1 for f in findings if f['suggestion'])}")
     print(f"\n{'rule':60} {'findings':>8}")
-    for rule, n in per_rule.most_common():
-        print(f"{rule:60} {n:>8}")
+    for rule, n in (per_rule + Counter(f["rule_id"] for f in audit)).most_common():
+        print(f"{rule:60} {n:>8}{'' if rule in measured else '  (below ' + args.min_confidence + ')'}")
     sample = stratified_sample(findings, args.sample, args.per_class, args.seed)
     base = roots[0].parent
     with args.out.open("w") as fh:

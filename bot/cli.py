@@ -30,7 +30,9 @@ def _scan(args: argparse.Namespace, memo_key: str | None = None) -> int:
     try:
         cache = None if args.no_cache else FindingsCache(default_cache_dir())
         limits = ScanLimits(max_file_bytes=args.max_file_bytes, run_timeout_s=args.run_timeout or float("inf"))
-        scanner = Scanner(Path(args.rules) if args.rules else None, cache=cache, limits=limits)
+        scanner = Scanner(
+            Path(args.rules) if args.rules else None, cache=cache, limits=limits, min_confidence=args.min_confidence
+        )
         change: LocalChange | None = None
         if args.all_lines:
             whole = read_whole_files([Path(p) for p in args.paths] or [repo], repo)
@@ -309,6 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--no-cache", action="store_true", help="bypass the findings cache")
     sc.add_argument("--no-suggestions", action="store_true", help="skip building and verifying fixes")
     sc.add_argument("--rules", help="rules directory (default: semgrep-rules/ or REVIEWBOT_RULES_DIR)")
+    sc.add_argument(
+        "--min-confidence",
+        type=str.upper,
+        choices=["LOW", "MEDIUM", "HIGH"],
+        default="MEDIUM",
+        help="run only rules of this confidence or higher (default MEDIUM; LOW adds the audit rules)",
+    )
     sc.add_argument("--max-file-bytes", type=int, default=1 << 20, help="skip larger files (default 1 MiB)")
     sc.add_argument(
         "--run-timeout",

@@ -40,6 +40,9 @@ class StoreSettings(BaseModel):
 
 class ScanSettings(BaseModel):
     rules_dir: Path | None = None
+    # Rules below this `metadata.confidence` do not run.  LOW rules are audit rules: measured
+    # too noisy on real code to comment on every change (docs/rule-quality.md); LOW runs them all.
+    min_confidence: Literal["LOW", "MEDIUM", "HIGH"] = "MEDIUM"
     semgrep_bin: str | None = None
     max_file_bytes: int = 1 << 20
     timeout_per_file_s: int = 10

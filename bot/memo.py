@@ -30,7 +30,17 @@ _HITS_TEXT = f'"cache_hits": {HITS}'
 # `reviewbot scan` options that take a value: the memo finds the PATH arguments without argparse
 # (a hit must not pay for it); tests/test_cli.py keeps this in step with the real parser.
 VALUE_OPTIONS = frozenset(
-    {"--diff", "--repo", "--filter-mode", "--format", "--fail-on", "--rules", "--max-file-bytes", "--run-timeout"}
+    {
+        "--diff",
+        "--repo",
+        "--filter-mode",
+        "--format",
+        "--fail-on",
+        "--rules",
+        "--max-file-bytes",
+        "--run-timeout",
+        "--min-confidence",
+    }
 )
 
 

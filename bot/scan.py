@@ -74,6 +74,8 @@ def rule_files(rules_dir: Path) -> list[Path]:
 
 _RULE_ID = re.compile(r"^\s*-\s+id:\s*['\"]?([\w.-]+)", re.M)
 _RULE_START = re.compile(r"^([ \t]*)-[ \t]+id:[ \t]*['\"]?([\w.-]+)['\"]?[ \t]*$", re.M)
+_CONFIDENCE = re.compile(r"^[ \t]+confidence:[ \t]*['\"]?(HIGH|MEDIUM|LOW)\b", re.M)
+CONFIDENCE_LEVELS = ("LOW", "MEDIUM", "HIGH")
 
 
 def rule_ids(rules_dir: Path) -> list[str]:
@@ -188,10 +190,15 @@ class Scanner:
         cache: FindingsCache | None = None,
         limits: ScanLimits | None = None,
         semgrep_bin: str | None = None,
+        min_confidence: str = "LOW",
     ) -> None:
         self.rules_dir = (rules_dir or default_rules_dir()).resolve()
         if not rule_files(self.rules_dir):
             raise ScanError(f"no rule files (*.yaml) in {self.rules_dir}")
+        level = min_confidence.upper()
+        if level not in CONFIDENCE_LEVELS:
+            raise ScanError(f"min_confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not {min_confidence!r}")
+        self.min_confidence = level
         self.cache = cache
         self.limits = limits or ScanLimits()
         self.semgrep_bin = semgrep_bin
@@ -200,10 +207,18 @@ class Scanner:
         from bot import __version__
 
         self.version = f"{engine_build(semgrep_bin)}+reviewbot-{__version__}"
-        self.rule_ids = rule_ids(self.rules_dir)
+        self.all_rule_ids = rule_ids(self.rules_dir)
+        self.rule_ids = self.all_rule_ids  # the rules this scanner runs
         self._path_filters: dict[str, tuple[list[str], list[str]]] | None = None
         self._blocks: dict[str, str] | None = None
         self._fixable: set[str] | None = None
+        # Below LOW, rules whose confidence is under the threshold are left out of every run
+        # (`audit` rules: measured too noisy to post by default, docs/rule-quality.md).
+        self._active: set[str] | None = None
+        if level != "LOW":
+            self._active = self.rules_at_least(level)
+            self.rule_ids = [r for r in self.rule_ids if r in self._active]
+            self.digest = hashlib.sha256(f"{self.digest}|min-confidence={level}".encode()).hexdigest()[:16]
 
     @property
     def path_filters(self) -> dict[str, tuple[list[str], list[str]]]:
@@ -225,14 +240,17 @@ class Scanner:
         excluded: list[str] = []
         subset: str | None = None
         digest = self.digest
-        if only_rules is not None:
-            wanted = set(only_rules)
+        if only_rules is not None or self._active is not None:
+            wanted = set(self.rule_ids if only_rules is None else only_rules)
+            if self._active is not None:
+                wanted &= self._active
             # Only those rules' YAML goes to Semgrep: parsing the whole rule set costs more than
             # a small verification scan itself.  `--exclude-rule` is the fallback.
             subset = self.subset_rules(wanted)
             if subset is None:
-                excluded = [r for r in self.rule_ids if r not in wanted]
-            digest = hashlib.sha256((self.digest + "|" + ",".join(sorted(wanted))).encode()).hexdigest()[:16]
+                excluded = [r for r in self.all_rule_ids if r not in wanted]
+            if only_rules is not None:
+                digest = hashlib.sha256((self.digest + "|" + ",".join(sorted(wanted))).encode()).hexdigest()[:16]
         pending = PendingScan(self, files)
         for path, content in files.items():
             reason = skip_reason(path, content, self.limits)
@@ -263,7 +281,19 @@ class Scanner:
                 rules = (yaml.load("rules:\n" + text, Loader=loader) or {}).get("rules") or []
                 if any("fix" in r or "fix-regex" in r for r in rules):
                     self._fixable.add(rid)
+            if self._active is not None:
+                self._fixable &= self._active
         return self._fixable
+
+    def rules_at_least(self, level: str) -> set[str]:
+        """Ids of the rules whose `metadata.confidence` is `level` or higher (no confidence: MEDIUM)."""
+        floor = CONFIDENCE_LEVELS.index(level.upper())
+        out: set[str] = set()
+        for rid, text in self._rule_blocks().items():
+            m = _CONFIDENCE.search(text)
+            if CONFIDENCE_LEVELS.index(m.group(1) if m else "MEDIUM") >= floor:
+                out.add(rid)
+        return out
 
     def scannable(self, files: Mapping[str, bytes]) -> int:
         """How many of `files` Semgrep would be given (the rest are skipped by the limits)."""

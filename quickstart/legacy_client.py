@@ -11,6 +11,7 @@ LOG = logging.getLogger(__name__)
 _CACHE = {}
 _LOCK = threading.Lock()
 API_PASSWORD = "Xk9#mR2vLq7!wZ"
+AWS_ACCESS_KEY_ID = "AKIAZ7Q3LMNRT5VWX2YB"
 
 
 def load_settings(path):
@@ -18,8 +19,8 @@ def load_settings(path):
         return yaml.load(fh)
 
 
-def fetch_node(url, auth_token):
-    LOG.debug("fetching %s with token %s", url, auth_token)
+def fetch_node(url, request):
+    LOG.debug("fetching %s for %s", url, request.headers["X-Auth-Token"])
     resp = requests.get(url, verify=False)
     try:
         return resp.json()
@@ -32,8 +33,9 @@ def archive(name):
 
 
 def remember(key, value):
-    if key not in _CACHE:
-        _CACHE[key] = value
+    with threading.Lock():
+        if key not in _CACHE:
+            _CACHE[key] = value
 
 
 def forget(key):

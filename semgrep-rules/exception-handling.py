@@ -65,7 +65,7 @@ def bare_except_pass(path):
     try:
         data = open(path).read()
         return data.strip()
-    # ruleid: exception-handling.swallowed-broad-except
+    # ruleid: exception-handling.bare-except
     except:
         pass
 
@@ -369,7 +369,7 @@ class Channel:
         try:
             self.count = int(raw)
             self.ready = True
-        # ruleid: exception-handling.swallowed-broad-except
+        # ruleid: exception-handling.broad-except-hides-expected-error
         except Exception:
             pass
 
@@ -560,7 +560,7 @@ def parse_options(raw, json, ast):
         value = None
         try:
             value = ast.literal_eval(raw)
-        # ruleid: exception-handling.swallowed-broad-except
+        # ruleid: exception-handling.broad-except-hides-expected-error
         except Exception:
             pass
     return value
@@ -585,7 +585,7 @@ def convert(raw, process):
     try:
         try:
             value = int(raw)
-        # ruleid: exception-handling.swallowed-broad-except
+        # ruleid: exception-handling.broad-except-hides-expected-error
         except Exception:
             pass
         process(value)
@@ -903,7 +903,7 @@ def format_timestamp(raw_value, datetime):
         try:
             diff = datetime.timedelta(seconds=int(raw_value))
             return datetime.epoch + diff
-        # ruleid: exception-handling.swallowed-broad-except
+        # ruleid: exception-handling.broad-except-hides-expected-error
         except Exception:
             pass
     # ok: exception-handling.swallowed-broad-except
@@ -918,7 +918,7 @@ def to_text(value):
         return value.decode(
             "utf-8",
         )
-    # ok: exception-handling.swallowed-broad-except
+    # ruleid: exception-handling.bare-except
     except:
         pass
     return str(value)
@@ -928,7 +928,7 @@ def port_number(raw):
     port = None
     try:
         port = int(raw)
-    # ruleid: exception-handling.swallowed-broad-except
+    # ruleid: exception-handling.broad-except-hides-expected-error
     except Exception:
         pass
     return port
@@ -939,7 +939,7 @@ def expiry(params, now):
     if expires:
         try:
             return int(expires)
-        # ruleid: exception-handling.swallowed-broad-except
+        # ruleid: exception-handling.broad-except-hides-expected-error
         except Exception:
             pass
     return now + 3600
@@ -970,7 +970,7 @@ def fips_enabled():
 def ensure_dir(path):
     try:
         os.makedirs(path)
-    # ruleid: exception-handling.swallowed-broad-except
+    # ruleid: exception-handling.broad-except-hides-expected-error
     except Exception:
         pass
     return path
@@ -1143,3 +1143,89 @@ class AsyncClient:
         # ruleid: exception-handling.swallowed-broad-except
         except Exception:
             pass
+
+
+def owner_name(st):
+    try:
+        name = pwd.getpwuid(st.st_uid).pw_name
+    # ruleid: exception-handling.broad-except-hides-expected-error
+    except Exception:
+        pass
+    return name
+
+
+def forget(cache, key):
+    try:
+        del cache[key]
+    # ruleid: exception-handling.broad-except-hides-expected-error
+    except BaseException:
+        pass
+
+
+def header_user(header):
+    try:
+        user = base64.b64decode(header).decode("utf-8")
+    # ruleid: exception-handling.broad-except-hides-expected-error
+    except (TypeError, Exception):
+        pass
+
+
+def store_default(cache, key, value):
+    try:
+        cache[key] = value
+        notify(cache)
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def run_hook(hooks, name, event):
+    try:
+        hooks[name](event)
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def long_body(raw, sink):
+    try:
+        value = int(raw)
+        sink.write(value)
+        sink.flush_later()
+        sink.count += 1
+    # ruleid: exception-handling.swallowed-broad-except
+    except Exception:
+        pass
+
+
+def bare_is_reported_once(raw):
+    try:
+        return int(raw)
+    # ruleid: exception-handling.bare-except
+    except:
+        pass
+
+
+def drop_tmp(path):
+    try:
+        os.unlink(path)
+    # ok: exception-handling.broad-except-hides-expected-error
+    except Exception:
+        pass
+
+
+def parse_port(raw):
+    try:
+        return int(raw)
+    # ok: exception-handling.broad-except-hides-expected-error
+    except ValueError:
+        pass
+
+
+def parse_documented(raw):
+    # the raw value stays when it is not a number: any error at all means "not a number"
+    try:
+        value = int(raw)
+    # ok: exception-handling.broad-except-hides-expected-error
+    except Exception:
+        pass

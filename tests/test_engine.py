@@ -269,3 +269,35 @@ def test_one_finding_per_rule_and_span_when_semgrep_reports_it_per_message() -> 
         ("exception-handling.other", "m"),
         ("thread-safety.attribute-mutated-outside-lock", "under `self._lock`"),
     ]
+
+
+def test_min_confidence_leaves_audit_rules_out_of_the_run(tmp_path: Path) -> None:
+    """LOW-confidence (audit) rules run only when asked for; the cache keeps the two apart."""
+    import pytest
+
+    from bot.cache import FindingsCache
+    from bot.locate import default_rules_dir
+    from bot.scan import ScanError
+
+    src = (Path(__file__).resolve().parent.parent / "quickstart" / "legacy_client.py").read_bytes()
+    cache = FindingsCache(tmp_path / "cache")
+    everything = Scanner(default_rules_dir(), cache=cache)
+    default = Scanner(default_rules_dir(), cache=cache, min_confidence="medium")
+    strict = Scanner(default_rules_dir(), cache=cache, min_confidence="HIGH")
+    low_rules = set(everything.rule_ids) - everything.rules_at_least("MEDIUM")
+    assert low_rules and not low_rules & set(default.rule_ids)
+    assert set(strict.rule_ids) < set(default.rule_ids) < set(everything.rule_ids)
+    assert len({everything.digest, default.digest, strict.digest}) == 3
+    assert not default.fixable_rules() & low_rules
+
+    all_found = {f.rule_id for f in everything.scan({"pkg/client.py": src}).findings}
+    default_found = {f.rule_id for f in default.scan({"pkg/client.py": src}).findings}
+    # the quick-start file trips audit rules too; the default run leaves exactly those out
+    assert all_found & low_rules
+    assert default_found == all_found - low_rules
+    # a second run of the wider set is not served the narrower set's cached results
+    assert {f.rule_id for f in everything.scan({"pkg/client.py": src}).findings} == all_found
+    strict_found = {f.rule_id for f in strict.scan({"pkg/client.py": src}).findings}
+    assert strict_found and strict_found <= set(strict.rule_ids)
+    with pytest.raises(ScanError, match="min_confidence"):
+        Scanner(default_rules_dir(), min_confidence="SOME")

@@ -46,6 +46,7 @@ class Services:
         self.scanner = scanner or Scanner(
             s.rules_dir,
             semgrep_bin=s.semgrep_bin,
+            min_confidence=s.min_confidence,
             limits=ScanLimits(
                 max_file_bytes=s.max_file_bytes,
                 timeout_per_file_s=s.timeout_per_file_s,
