@@ -249,6 +249,21 @@ CORPUS: dict[str, list[tuple[str, str]]] = {
         ("python-senlinclient", "3.1.0"),
         ("ironic-prometheus-exporter", "4.10.0"),
         ("glean", "1.25.1"),
+        # round 13 gave 37 findings on the projects above: more unseen projects for a 40+ sample
+        ("networking-odl", "22.0.0"),
+        ("solum", "15.0.0"),
+        ("searchlight", "9.0.0"),
+        ("qinling", "5.0.0"),
+        ("panko", "10.0.0"),
+        ("monasca-log-api", "2.11.0"),
+        ("vmware-nsx", "17.0.0"),
+        ("ovn-bgp-agent", "7.0.0"),
+        ("python-muranoclient", "2.8.0"),
+        ("python-monascaclient", "2.8.0"),
+        ("nodepool", "11.0.0"),
+        ("gertty", "1.6.0"),
+        ("git-review", "2.5.0"),
+        ("influxdb-client", "1.50.0"),
     ],
 }
 HELD_OUT = {"nova"}

@@ -1229,3 +1229,27 @@ def parse_documented(raw):
     # ok: exception-handling.broad-except-hides-expected-error
     except Exception:
         pass
+
+
+def parse_body(request, abort):
+    try:
+        params = request.json
+    except Exception:
+        # ok: exception-handling.broad-except-logged-without-traceback
+        LOG.error("attach: no port details received")
+        abort(400)
+    try:
+        cidr = netaddr.IPNetwork(params["cidr"])
+    except Exception:
+        # ok: exception-handling.broad-except-logged-without-traceback
+        LOG.error("Invalid IP network given: '%s'.", params)
+        return None
+    return cidr
+
+
+def attach(driver, port):
+    try:
+        driver.attach(port)
+    except Exception:
+        # ruleid: exception-handling.broad-except-logged-without-traceback
+        LOG.exception("Failed to attach port %s (invalid state?)", port)

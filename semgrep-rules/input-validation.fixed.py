@@ -612,3 +612,18 @@ def mixed_commands(pid, name, req):
     subprocess.call("kill -%d %s" % (pid, name), shell=True)
     # ruleid: input-validation.subprocess-shell-true
     subprocess.call(f"echo {int(pid)} > {name}", shell=True)
+
+
+def untar_image(path, filename):
+    _test_for_malicious_tarball(path, filename)
+    tar_file = tarfile.open(filename, "r|gz")
+    # ok: input-validation.tarfile-extract-unfiltered
+    tar_file.extractall(path)
+    tar_file.close()
+
+
+def untar_after_listing(path, filename):
+    subprocess.check_output(["tar", "tzf", filename])
+    tar_file = tarfile.open(filename)
+    # ruleid: input-validation.tarfile-extract-unfiltered
+    tar_file.extractall(path, filter="data")

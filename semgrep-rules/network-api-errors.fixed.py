@@ -154,6 +154,15 @@ def urlopen_no_timeout(req):
     return conn.read()
 
 
+def read_location(url):
+    parts = urllib.parse.urlparse(url)
+    if parts.scheme == "file":
+        # ok: network-api-errors.urlopen-without-timeout
+        return urllib.request.urlopen(url).read()
+    # ruleid: network-api-errors.urlopen-without-timeout
+    return urllib.request.urlopen(url, timeout=60).read()
+
+
 def urlopen_timeout(req):
     # ok: network-api-errors.urlopen-without-timeout
     conn = urllib.request.urlopen(req, timeout=10)
@@ -249,3 +258,39 @@ def reachability_probe(requests, url):
     # ok: network-api-errors.tls-verification-disabled
     resp = requests.get(url, timeout=5, verify=False)  # nosec
     return resp.status_code
+
+
+def fetch_location(url):
+    parts = urllib.parse.urlparse(url)
+    if parts.scheme == 'file':
+        data = open(parts.path).read()
+    else:
+        # ruleid: network-api-errors.urlopen-without-timeout
+        data = urllib.request.urlopen(url, timeout=60).read()
+    return data
+
+
+def newest_release(url):
+    try:
+        # ok: network-api-errors.response-used-without-status-check
+        data = requests.get(url, timeout=2).json()
+        return data["info"]["version"]
+    except Exception:
+        return None
+
+
+def newest_release_strict(url):
+    try:
+        # ruleid: network-api-errors.response-used-without-status-check
+        data = requests.get(url, timeout=2).json()
+        return data["info"]["version"]
+    except KeyError:
+        return None
+
+
+def release_notes(url):
+    try:
+        # ruleid: network-api-errors.response-used-without-status-check
+        return requests.get(url, timeout=2).text
+    except Exception:
+        return ""

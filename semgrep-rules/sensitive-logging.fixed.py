@@ -194,12 +194,21 @@ class ArrayClient(object):
         LOG.debug("transport url is not set")
 
     def dump(self, name, size):
-        # ruleid: sensitive-logging.locals-logged
+        # only the named values are formatted, none of them secret
+        # ok: sensitive-logging.locals-logged
         LOG.debug("creating %(name)s of %(size)s", locals())
-        # ruleid: sensitive-logging.locals-logged
+        # ok: sensitive-logging.locals-logged
         LOG.debug("state: %(host)s %(port)s" % self.__dict__)
-        # ruleid: sensitive-logging.locals-logged
+        # ok: sensitive-logging.locals-logged
         self.logger.info("{name} {size}".format(**locals()))
+        # ruleid: sensitive-logging.locals-logged
+        LOG.debug("login %(user)s with %(password)s", locals())
+        # ruleid: sensitive-logging.locals-logged
+        LOG.debug("state: %s" % self.__dict__)
+        # ruleid: sensitive-logging.locals-logged
+        LOG.debug("state: %s", vars(self))
+        # ruleid: sensitive-logging.locals-logged
+        self.logger.info("{conn} {auth_token}".format(**locals()))
         # ok: sensitive-logging.locals-logged
         LOG.debug("creating %(name)s of %(size)s", {'name': name, 'size': size})
 
