@@ -294,3 +294,17 @@ def release_notes(url):
         return requests.get(url, timeout=2).text
     except Exception:
         return ""
+
+
+def plugin_download(request):
+    socket.setdefaulttimeout(SOCKET_TIMEOUT_SECONDS)
+    try:
+        # ok: network-api-errors.urlopen-without-timeout
+        return urllib.request.urlopen(request)
+    except urllib.error.URLError as error:
+        raise RetryableError(error)
+
+
+def plugin_download_no_default(request):
+    # ruleid: network-api-errors.urlopen-without-timeout
+    return urllib.request.urlopen(request)
