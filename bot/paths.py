@@ -70,8 +70,10 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 
 
 def is_excluded(path: str, patterns: Iterable[str] = DEFAULT_EXCLUDES) -> bool:
-    """Glob match on the repo-relative POSIX path (`*` also crosses `/`)."""
-    return any(fnmatchcase(path, p) for p in patterns)
+    """Glob match on the repo-relative POSIX path (`*` also crosses `/`), ignoring case: `Doc/`,
+    `Examples/` and `Vendor/` are the same directories as `doc/`, `examples/` and `vendor/`."""
+    low = path.lower()
+    return any(fnmatchcase(low, p.lower()) for p in patterns)
 
 
 def walk_tree(top: Path) -> Iterable[Path]:

@@ -107,7 +107,9 @@ def rule_path_filters(rules_dir: Path) -> dict[str, tuple[list[str], list[str]]]
 
 def path_matches(path: str, pattern: str) -> bool:
     """gitignore-style match as Semgrep's `paths:` uses it: unanchored patterns match at any depth,
-    a trailing `/` (or `/**`) names a directory."""
+    a trailing `/` (or `/**`) names a directory.  Case is ignored (`Tests/`, `Doc/`)."""
+    path = path.lower()
+    pattern = pattern.lower()
     pat = pattern.strip()
     anchored = pat.startswith("/")
     pat = pat.lstrip("/")

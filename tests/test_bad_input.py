@@ -93,6 +93,8 @@ def test_whole_files_walks_python_only_and_respects_excludes(tmp_path: Path) -> 
     (tmp_path / "pkg" / "notes.txt").write_bytes(b"eval(x)")
     (tmp_path / "pkg" / "vendor" / "v.py").write_bytes(GOOD)
     (tmp_path / "pkg" / "gen_pb2.py").write_bytes(GOOD)
+    (tmp_path / "pkg" / "Doc" / "includes").mkdir(parents=True)  # excludes ignore case
+    (tmp_path / "pkg" / "Doc" / "includes" / "demo.py").write_bytes(GOOD)
     change = whole_files([tmp_path / "pkg"], tmp_path)
     assert list(change.contents) == ["pkg/a.py"]
     assert change.files["pkg/a.py"].added == frozenset({1, 2})

@@ -139,7 +139,8 @@ def test_our_own_code_passes_our_rules() -> None:
 def test_rule_path_excludes_apply_to_files_named_explicitly() -> None:
     """`semgrep --experimental` ignores directory excludes for explicit targets: we apply them."""
     src = b'def connect():\n    password = "Xk9#mR2vLq7!wZ"\n    return password\n'
-    res = Scanner(RULES).scan({"pkg/db.py": src, "pkg/tests/unit/test_db.py": src, "tests/helpers.py": src})
+    files = {"pkg/db.py": src, "pkg/tests/unit/test_db.py": src, "tests/helpers.py": src, "pkg/Tests/x.py": src}
+    res = Scanner(RULES).scan(files)
     paths = {f.path for f in res.findings if f.rule_id.startswith("hardcoded-info.")}
     assert paths == {"pkg/db.py"}
 
