@@ -61,6 +61,8 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "*/docs/*",
     "examples/*",
     "*/examples/*",
+    "demos/*",
+    "*/demos/*",
     "samples/*",
     "*/samples/*",
     # development-environment set-up scripts (OpenStack's devstack plugins)

@@ -1253,3 +1253,18 @@ def attach(driver, port):
     except Exception:
         # ruleid: exception-handling.broad-except-logged-without-traceback
         LOG.exception("Failed to attach port %s (invalid state?)", port)
+
+
+def on_hook(self, payload):
+    try:
+        self.process_change(payload)
+    except Exception:
+        logging.error("Encountered an exception:")
+        for msg in traceback.format_exception(*sys.exc_info()):
+            # ok: exception-handling.broad-except-logged-without-traceback
+            logging.error(msg.strip())
+    try:
+        self.process_change(payload)
+    except Exception:
+        # ok: exception-handling.broad-except-logged-without-traceback
+        LOG.error("hook failed: %s", traceback.format_exc())

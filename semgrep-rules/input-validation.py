@@ -641,3 +641,15 @@ def find_telnet():
     for host in hosts:
         # ruleid: input-validation.os-system-non-literal
         os.system("ping -c 1 %s" % host)
+
+
+def unpack(tarname, destroot):
+    with tarfile.open(name=tarname) as archive:
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(path=destroot, filter="data")
+        else:
+            # ok: input-validation.tarfile-extract-unfiltered
+            archive.extractall(path=destroot)
+    with tarfile.open(name=tarname) as archive:
+        # ruleid: input-validation.tarfile-extract-unfiltered
+        archive.extractall(path=destroot)

@@ -584,3 +584,28 @@ def run_with_new_semaphore(work):
     # ruleid: thread-safety.lock-created-per-use
     threading.Semaphore(2).acquire()
     work()
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.total = 0
+
+    def record(self, pending):
+        # ok: thread-safety.acquire-without-finally-release
+        self.lock.acquire()
+        self.last = datetime.datetime.now()
+        self.total += 1
+        self.pending |= pending
+        self.lock.release()
+
+    def barrier(self):
+        # ok: thread-safety.acquire-without-finally-release
+        yield self.lock.acquire()
+        self.lock.release()
+
+    def record_many(self, items):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self.lock.acquire()
+        self.items.extend(items)
+        self.lock.release()
