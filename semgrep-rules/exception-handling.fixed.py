@@ -1268,3 +1268,12 @@ def on_hook(self, payload):
     except Exception:
         # ok: exception-handling.broad-except-logged-without-traceback
         LOG.error("hook failed: %s", traceback.format_exc())
+
+
+def copy_fields(board, values):
+    for key in values:
+        try:
+            board[key] = values[key]
+        # ruleid: exception-handling.swallowed-broad-except
+        except Exception:
+            pass

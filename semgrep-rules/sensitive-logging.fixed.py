@@ -203,6 +203,10 @@ class ArrayClient(object):
         self.logger.info("{name} {size}".format(**locals()))
         # ruleid: sensitive-logging.locals-logged
         LOG.debug("login %(user)s with %(password)s", locals())
+        # ok: sensitive-logging.locals-logged
+        LOG.error(_LE("Failed to start %(name)s on %(_host)s:%(_port)s"), self.__dict__)
+        # ruleid: sensitive-logging.locals-logged
+        LOG.error(_LE("Failed to log in as %(user)s with %(password)s"), self.__dict__)
         # ruleid: sensitive-logging.locals-logged
         LOG.debug("state: %s" % self.__dict__)
         # ruleid: sensitive-logging.locals-logged
