@@ -1277,3 +1277,12 @@ def copy_fields(board, values):
         # ruleid: exception-handling.swallowed-broad-except
         except Exception:
             pass
+
+
+try:
+    import fcntl
+
+    LOCKING = "posix"
+# ok: exception-handling.bare-except
+except:
+    LOCKING = None

@@ -607,3 +607,27 @@ class Stats:
         self.lock.acquire()
         self.items.extend(items)
         self.lock.release()
+
+
+class LoginCache:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._ok = {}
+
+    def remember(self, login, digest, now):
+        # ok: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        self._ok[login] = (digest, now)
+        self._lock.release()
+
+    def forget(self, login):
+        # ok: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        self._ok.pop(login, None)
+        self._lock.release()
+
+    def forget_strict(self, login):
+        # ruleid: thread-safety.acquire-without-finally-release
+        self._lock.acquire()
+        del self._ok[login]
+        self._lock.release()
