@@ -2,7 +2,9 @@
 
 A suggestion is the fix applied to the file, expressed as whole replacement lines.  It is kept
 only when the fixed file still parses (`ast.parse`) and a rescan of it no longer reports the
-same rule on the replaced lines.  All fixed files of a run are verified in one Semgrep call.
+same rule on the replaced lines.  All fixed files of a run are verified in one Semgrep call, and
+the fixes of one file that do not overlap are applied together to one copy of it (each checked
+where its own text landed), so the rescan reads each file once rather than once per fix.
 """
 
 from __future__ import annotations
@@ -98,18 +100,21 @@ def attach_suggestions(findings: list[Finding], contents: Mapping[str, bytes], s
     if not cands:
         return 0
     fired = {c.finding.rule_id for c in cands}
-    rescan = scanner.scan({c.verify_path: c.fixed for c in cands}, only_rules=fired)
+    checks = _checks(cands, contents)
+    rescan = scanner.scan({k.path: k.fixed for k in checks}, only_rules=fired)
     still: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for rf in rescan.findings:
         still.setdefault((rf.path, rf.rule_id), []).append((rf.start.offset, rf.end.offset))
     errored = {e.split(":", 1)[0] for e in rescan.errors}
     taken: dict[str, list[range]] = {}
     verified = 0
-    for c in cands:
-        if c.verify_path in errored:
+    order = {id(c): i for i, c in enumerate(cands)}
+    for k in sorted(checks, key=lambda k: order[id(k.cand)]):
+        c = k.cand
+        if k.path in errored:
             continue
-        lo, hi = c.new_range
-        hits = still.get((c.verify_path, c.finding.rule_id), [])
+        lo, hi = k.lo, k.hi
+        hits = still.get((k.path, c.finding.rule_id), [])
         if any(a < max(hi, lo + 1) and lo < max(b, a + 1) for a, b in hits):
             continue  # the rule still fires where the fix was applied
         span = range(c.suggestion.start_line, c.suggestion.end_line + 1)
@@ -120,3 +125,61 @@ def attach_suggestions(findings: list[Finding], contents: Mapping[str, bytes], s
         c.finding.suggestion = c.suggestion
         verified += 1
     return verified
+
+
+@dataclass
+class _Check:
+    """Where to look for one candidate's rule after the rescan: the verified copy and the byte
+    range its fix occupies there."""
+
+    cand: Candidate
+    path: str
+    fixed: bytes
+    lo: int
+    hi: int
+
+
+def _checks(cands: list[Candidate], contents: Mapping[str, bytes]) -> list[_Check]:
+    """One verification copy per file holding all of its non-overlapping fixes (if that copy
+    parses); overlapping or leftover candidates get a copy of their own."""
+    by_path: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_path.setdefault(c.finding.path, []).append(c)
+    out: list[_Check] = []
+    for path, group in by_path.items():
+        group = sorted(group, key=lambda c: (c.finding.start.offset, c.finding.end.offset))
+        together: list[Candidate] = []
+        alone: list[Candidate] = []
+        end = -1
+        for c in group:
+            if c.finding.start.offset > end or (c.finding.start.offset == end and c.finding.end.offset > end):
+                together.append(c)
+                end = c.finding.end.offset
+            else:
+                alone.append(c)
+        if len(together) > 1:
+            content = contents[path]
+            parts: list[bytes] = []
+            spans: list[tuple[int, int]] = []
+            pos = size = 0
+            for c in together:
+                s, e = c.finding.start.offset, c.finding.end.offset
+                fix = (c.finding.fix or "").encode("utf-8")
+                parts += [content[pos:s], fix]
+                size += s - pos
+                spans.append((size, size + len(fix)))
+                size += len(fix)
+                pos = e
+            parts.append(content[pos:])
+            fixed = b"".join(parts)
+            if parses(fixed, path):
+                vpath = f"{VERIFY_DIR}/{hashlib.sha256(fixed).hexdigest()[:16]}/{path}"
+                out += [_Check(c, vpath, fixed, lo, hi) for c, (lo, hi) in zip(together, spans, strict=True)]
+            else:
+                alone += together
+        else:
+            alone += together
+        for c in alone:
+            lo, hi = c.new_range
+            out.append(_Check(c, c.verify_path, c.fixed, lo, hi))
+    return out

@@ -301,3 +301,30 @@ def test_min_confidence_leaves_audit_rules_out_of_the_run(tmp_path: Path) -> Non
     assert strict_found and strict_found <= set(strict.rule_ids)
     with pytest.raises(ScanError, match="min_confidence"):
         Scanner(default_rules_dir(), min_confidence="SOME")
+
+
+def test_rule_paths_cut_from_the_rule_text_equal_the_full_yaml_parse() -> None:
+    from bot.locate import default_rules_dir
+    from bot.scan import block_path_filters, rule_path_filters
+
+    scanner = Scanner(default_rules_dir())
+    filters = block_path_filters(scanner._rule_blocks())
+    assert filters == rule_path_filters(default_rules_dir())
+    assert filters and scanner.path_filters == filters
+
+
+def test_fixes_of_one_file_are_verified_in_one_copy(scanner: Scanner, monkeypatch) -> None:
+    src = b"import requests\nrequests.get(a)\nx = 1\nrequests.get(b)\nrequests.get(c)\n"
+    res = scanner.scan({"m.py": src})
+    seen: list[list[str]] = []
+    real = Scanner.scan
+
+    def recording(self: Scanner, files, only_rules=None):  # type: ignore[no-untyped-def]
+        seen.append(sorted(files))
+        return real(self, files, only_rules)
+
+    monkeypatch.setattr(Scanner, "scan", recording)
+    assert attach_suggestions(res.findings, {"m.py": src}, scanner) == 3
+    assert len(seen) == 1 and len(seen[0]) == 1  # one rescan, one copy holding all three fixes
+    assert [f.suggestion.start_line for f in res.findings if f.suggestion] == [2, 4, 5]
+    assert all(f.suggestion and "timeout=30" in f.suggestion.replacement for f in res.findings)
