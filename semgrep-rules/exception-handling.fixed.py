@@ -1286,3 +1286,22 @@ try:
 # ok: exception-handling.bare-except
 except:
     LOCKING = None
+
+
+def createrepo(self, path):
+    try:
+        self.run_createrepo(path)
+    except Exception:
+        # ok: exception-handling.broad-except-logged-without-traceback
+        self.logger.error("error launching createrepo (not installed?), ignoring")
+        utils.log_exc()
+
+
+def check_token(self, token):
+    try:
+        self.remote.check(token)
+    except Exception:
+        # ruleid: exception-handling.broad-except-logged-without-traceback
+        LOG.exception("Error while checking the token.")
+        # traceback.print_exc()
+        return False

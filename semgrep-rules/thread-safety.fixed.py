@@ -631,3 +631,15 @@ class LoginCache:
         self._lock.acquire()
         del self._ok[login]
         self._lock.release()
+
+
+class Packer:
+    def pack(self):
+        # ok: thread-safety.acquire-without-finally-release
+        self._commit_lock.acquire()
+        self.locked = True
+        try:
+            self._copy()
+        finally:
+            self._commit_lock.release()
+            self.locked = False
