@@ -1305,3 +1305,11 @@ def check_token(self, token):
         LOG.error("Error while checking the token.")
         # traceback.print_exc()
         return False
+
+
+async def close_quietly(sync_gen):
+    try:
+        close_fn = cast(Callable[[], None], sync_gen.close)
+    # ok: exception-handling.broad-except-hides-expected-error
+    except Exception:
+        pass
