@@ -668,3 +668,10 @@ def unpack_sdist(sdist_file, out):
         else:
             # ok: input-validation.tarfile-extract-unfiltered
             tf.extractall(out)
+
+
+def read_plugin_meta(path):
+    yaml = YAML()
+    with open(path) as fh:
+        # ok: input-validation.yaml-load-no-loader
+        return yaml.load(fh)
