@@ -98,11 +98,16 @@ def rule_path_filters(rules_dir: Path) -> dict[str, tuple[list[str], list[str]]]
         if "paths:" not in text:
             continue
         for rule in (yaml.load(text, Loader=loader) or {}).get("rules", []):
-            paths = rule.get("paths") or {}
-            inc, exc = list(paths.get("include") or []), list(paths.get("exclude") or [])
-            if inc or exc:
-                out[str(rule["id"])] = (inc, exc)
+            _add_paths(out, str(rule["id"]), rule.get("paths"))
     return out
+
+
+def _add_paths(out: dict[str, tuple[list[str], list[str]]], rid: str, paths: Any) -> None:
+    """Record a rule's `paths:` (include, exclude) when it has either."""
+    paths = paths or {}
+    inc, exc = list(paths.get("include") or []), list(paths.get("exclude") or [])
+    if inc or exc:
+        out[rid] = (inc, exc)
 
 
 def block_path_filters(blocks: Mapping[str, str]) -> dict[str, tuple[list[str], list[str]]]:
@@ -120,10 +125,7 @@ def block_path_filters(blocks: Mapping[str, str]) -> dict[str, tuple[list[str], 
         m = re.search(rf"(?m)^{ind}paths:[ \t]*\n((?:{ind}[ \t]+[^\n]*\n|[ \t]*\n)*)", text)
         if m is None:
             continue
-        paths = (yaml.load("paths:\n" + m.group(1), Loader=loader) or {}).get("paths") or {}
-        inc, exc = list(paths.get("include") or []), list(paths.get("exclude") or [])
-        if inc or exc:
-            out[rid] = (inc, exc)
+        _add_paths(out, rid, (yaml.load("paths:\n" + m.group(1), Loader=loader) or {}).get("paths"))
     return out
 
 

@@ -29,14 +29,34 @@ class Candidate:
 
     @property
     def verify_path(self) -> str:
-        digest = hashlib.sha256(self.fixed).hexdigest()[:16]
-        return f"{VERIFY_DIR}/{digest}/{self.finding.path}"
+        return _verify_path(self.fixed, self.finding.path)
 
     @property
     def new_range(self) -> tuple[int, int]:
         """Byte range of the fix's text in the fixed file."""
         s = self.finding.start.offset
         return s, s + len((self.finding.fix or "").encode("utf-8"))
+
+
+def _verify_path(fixed: bytes, path: str) -> str:
+    """Where a fixed copy of `path` is rescanned: distinct copies never share a name."""
+    return f"{VERIFY_DIR}/{hashlib.sha256(fixed).hexdigest()[:16]}/{path}"
+
+
+def _splice(content: bytes, edits: list[tuple[int, int, bytes]]) -> tuple[bytes, list[tuple[int, int]]]:
+    """Apply non-overlapping (start, end, replacement) byte edits, in order; returns the new
+    content and where each replacement landed in it."""
+    parts: list[bytes] = []
+    spans: list[tuple[int, int]] = []
+    pos = size = 0
+    for s, e, text in edits:
+        parts += [content[pos:s], text]
+        size += s - pos
+        spans.append((size, size + len(text)))
+        size += len(text)
+        pos = e
+    parts.append(content[pos:])
+    return b"".join(parts), spans
 
 
 def _line_bounds(content: bytes, start: int, end: int) -> tuple[int, int]:
@@ -61,7 +81,7 @@ def candidate(finding: Finding, content: bytes) -> Candidate | None:
     fix = finding.fix.encode("utf-8")
     if fix == content[s:e]:
         return None
-    fixed = content[:s] + fix + content[e:]
+    fixed, _ = _splice(content, [(s, e, fix)])
     ls, le = _line_bounds(content, s, e)
     new_le = le + len(fix) - (e - s)
     replacement = fixed[ls:new_le].decode("utf-8", "replace").replace("\r\n", "\n")
@@ -158,22 +178,12 @@ def _checks(cands: list[Candidate], contents: Mapping[str, bytes]) -> list[_Chec
             else:
                 alone.append(c)
         if len(together) > 1:
-            content = contents[path]
-            parts: list[bytes] = []
-            spans: list[tuple[int, int]] = []
-            pos = size = 0
-            for c in together:
-                s, e = c.finding.start.offset, c.finding.end.offset
-                fix = (c.finding.fix or "").encode("utf-8")
-                parts += [content[pos:s], fix]
-                size += s - pos
-                spans.append((size, size + len(fix)))
-                size += len(fix)
-                pos = e
-            parts.append(content[pos:])
-            fixed = b"".join(parts)
+            edits = [
+                (c.finding.start.offset, c.finding.end.offset, (c.finding.fix or "").encode("utf-8")) for c in together
+            ]
+            fixed, spans = _splice(contents[path], edits)
             if parses(fixed, path):
-                vpath = f"{VERIFY_DIR}/{hashlib.sha256(fixed).hexdigest()[:16]}/{path}"
+                vpath = _verify_path(fixed, path)
                 out += [_Check(c, vpath, fixed, lo, hi) for c, (lo, hi) in zip(together, spans, strict=True)]
             else:
                 alone += together
