@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 
+from bot.batch_sql import statements
 from bot.queue import Enqueued, enqueue_many
-from bot.store import DELIVERIES as _DELIVERIES
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -155,8 +155,8 @@ class Intake:
 def write_deliveries(conn: Connection, rows: list[tuple[str, str, dict[str, Any] | None]]) -> list[Accepted]:
     """Store (delivery key, kind, job spec) rows in the caller's transaction, in a handful of
     statements whatever the batch size.  Keys already stored come back as duplicates."""
-    keys = [key for key, _, _ in rows]
-    seen = set(conn.execute(select(_DELIVERIES.c.key).where(_DELIVERIES.c.key.in_(keys))).scalars())
+    sql = statements(conn)
+    seen = sql.known_deliveries([key for key, _, _ in rows])
     fresh: list[int] = []
     dup: set[int] = set()
     for n, (key, _, _) in enumerate(rows):
@@ -170,10 +170,7 @@ def write_deliveries(conn: Connection, rows: list[tuple[str, str, dict[str, Any]
     jobs = dict(zip(with_job, enq, strict=True))
     if fresh:
         t = time.time()
-        conn.execute(
-            insert(_DELIVERIES),
-            [{"key": rows[n][0], "kind": rows[n][1], "received_at": t, "job_id": job_id(jobs, n)} for n in fresh],
-        )
+        sql.insert_deliveries([(rows[n][0], rows[n][1], t, job_id(jobs, n)) for n in fresh])
     return [Accepted(duplicate=n in dup, job=None if n in dup else jobs.get(n)) for n in range(len(rows))]
 
 

@@ -17,12 +17,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.batch_sql import statements
 from bot.config import QueueSettings
-from bot.store import JOBS, Job, Store
+from bot.store import Job, Store
 
 log = logging.getLogger(__name__)
 
@@ -94,18 +95,13 @@ async def enqueue(
 
 
 def enqueue_many(conn: Connection, specs: list[dict[str, Any]]) -> list[Enqueued]:
-    """`enqueue` for a batch in a few Core statements (webhook bursts), in the caller's
-    transaction.  Each spec holds enqueue's keyword arguments.  Raises IntegrityError if another
-    writer raced us: the caller then retries one by one."""
+    """`enqueue` for a batch in a few statements (webhook bursts), in the caller's transaction.
+    Each spec holds enqueue's keyword arguments.  Raises an integrity error if another writer
+    raced us: the caller then retries one by one."""
     if not specs:
         return []
-    jobs = JOBS
-    keys = {sp["change_key"] for sp in specs}
-    found = conn.execute(
-        select(jobs.c.id, jobs.c.change_key, jobs.c.reason).where(
-            jobs.c.change_key.in_(keys), jobs.c.state == "waiting"
-        )
-    ).all()
+    sql = statements(conn)
+    found = sql.waiting_jobs(list({sp["change_key"] for sp in specs}))
     waiting: dict[str, int] = {ck: jid for jid, ck, _ in found}
     existing_reason: dict[str, str] = {ck: reason for _, ck, reason in found}
     existed = set(waiting)
@@ -121,29 +117,14 @@ def enqueue_many(conn: Connection, specs: list[dict[str, Any]]) -> list[Enqueued
             strongest[ck] = (reason, sp.get("requested_by"))
     new_keys = [ck for ck in last if ck not in waiting]
     if new_keys:
-        values = [
-            {
-                "change_key": ck,
-                "platform": last[ck]["platform"],
-                "ref": last[ck]["ref"],
-                "reason": strongest[ck][0],
-                "requested_by": strongest[ck][1],
-                "state": "waiting",
-                "attempts": 0,
-                "run_after": t,
-                "created_at": t,
-                "updated_at": t,
-            }
-            for ck in new_keys
-        ]
-        inserted = conn.execute(insert(jobs).returning(jobs.c.id, jobs.c.change_key), values)
-        waiting.update({ck: jid for jid, ck in inserted.all()})
+        rows = [(ck, last[ck]["platform"], last[ck]["ref"], *strongest[ck], "waiting", 0, t, t, t) for ck in new_keys]
+        waiting.update(sql.insert_jobs(rows))
     for ck in (ck for ck in last if ck in existed):
         changes: dict[str, Any] = {"ref": last[ck]["ref"], "updated_at": t}
         reason, who = strongest[ck]
         if stronger(reason, existing_reason[ck]) != existing_reason[ck]:
             changes |= {"reason": reason, "requested_by": who}
-        conn.execute(update(jobs).where(jobs.c.id == waiting[ck]).values(**changes))
+        sql.update_job(waiting[ck], changes)
     out, seen = [], set()
     for sp in specs:
         ck = sp["change_key"]

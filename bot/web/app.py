@@ -264,7 +264,8 @@ def job_spec(platform: str, ref: ChangeRef | None, reason: str, requested_by: st
 
 
 def _json(code: int, /, **body: Any) -> web.Response:
-    return web.json_response(body, status=code)
+    # orjson: every webhook answer is one of these, and a burst is hundreds of them
+    return web.Response(body=orjson.dumps(body), status=code, content_type="application/json")
 
 
 async def github_webhook(request: web.Request) -> web.Response:
