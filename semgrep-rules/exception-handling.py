@@ -1371,3 +1371,11 @@ def wait_quietly(worker):
     # ok: exception-handling.bare-except-around-wait
     except KeyboardInterrupt:
         worker.terminate()
+
+
+def report_user_error(self, fail, msg):
+    try:
+        self.on_user_error(fail, msg)
+    except Exception:
+        # ok: exception-handling.broad-except-logged-without-traceback
+        self.log.error("Internal error: {tb}", tb=txaio.failure_format_traceback(txaio.create_failure()))

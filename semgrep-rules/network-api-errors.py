@@ -338,3 +338,9 @@ def stream_report(url):
     with requests.get(url, stream=True, timeout=10) as resp:
         # ruleid: network-api-errors.response-used-without-status-check
         return resp.content
+
+
+def lab_connection(host, port):
+    # ok: network-api-errors.unverified-ssl-context
+    context = ssl._create_unverified_context()  # noqa: DUO122 - the lab appliance has no CA
+    return http.client.HTTPSConnection(host, port, context=context)

@@ -657,3 +657,55 @@ class EntryCache:
         self.lock.acquire()
         self._entries.clear()
         self.lock.release()
+
+
+class QueryHandle:
+    def __init__(self):
+        self.lock = threading.Lock()
+
+    def open_stream(self, sql):
+        # the returned stream owns the lock until it closes; on failure it is released here
+        # ok: thread-safety.acquire-without-finally-release
+        self.lock.acquire()
+        try:
+            stream = self.conn.send(sql)
+        except BaseException:
+            self.lock.release()
+            raise
+        return Stream(stream, on_close=self.lock.release)
+
+    def close_stream(self, stream):
+        stream.close()
+
+
+class Waiter:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._waiters = []
+
+    def wait(self, timeout=None):
+        gate = threading.Lock()
+        # ok: thread-safety.acquire-without-finally-release
+        gate.acquire()
+        self._waiters.append(gate)
+        gate.acquire(True, timeout)
+        gate.release()
+
+
+def hold_until_exit(thread_state):
+    thread_state.tstate_lock = threading.Lock()
+    # ok: thread-safety.acquire-without-finally-release
+    thread_state.tstate_lock.acquire()
+
+    def _at_exit():
+        thread_state.tstate_lock.release()
+
+    atexit.register(_at_exit)
+
+
+def leaky(sem):
+    # ruleid: thread-safety.acquire-without-finally-release
+    sem.lock.acquire()
+    proc = spawn()
+    sem.lock.release()
+    return proc
