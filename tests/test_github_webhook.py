@@ -143,6 +143,24 @@ async def test_malformed_json_and_payloads_get_400(client) -> None:
     assert await jobs(client) == [] and await deliveries(client) == 0
 
 
+async def test_wrong_field_types_name_the_field_and_odd_ignored_events_are_recorded(client) -> None:
+    payload = gp.pull_request()
+    payload["pull_request"]["number"] = "seven"
+    resp = await post(client, "pull_request", payload)
+    error = (await resp.json())["error"]
+    assert resp.status == 400 and error.startswith("malformed pull_request payload: pull_request.number")
+    # an event we do not handle is not refused for a shape our models would reject
+    resp = await post(client, "check_run", {"action": 5, "repository": "r", "pull_request": "not an object"})
+    assert resp.status == 200 and (await resp.json())["status"] == "ignored"
+    # fields we do not read may hold anything
+    payload = gp.pull_request("opened", 9)
+    payload["pull_request"]["labels"] = [{"name": None, "weird": [1, {"x": "y"}]}]
+    payload["sender"] = None
+    assert (await post(client, "pull_request", payload)).status == 202
+    assert [j.ref["number"] for j in await jobs(client)] == [9]
+    assert await deliveries(client) == 2
+
+
 async def test_thirty_megabyte_body_gets_413(client) -> None:
     body = b'{"pad": "' + b"x" * (30 * 1024 * 1024) + b'"}'
     resp = await client.post("/webhooks/github", data=body, headers=gp.headers("pull_request", body))

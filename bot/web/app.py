@@ -21,7 +21,7 @@ from bot.intake import Intake, JobSpec
 from bot.models import ChangeRef
 from bot.pipeline import Pipeline
 from bot.platforms.base import Platform, PlatformError
-from bot.platforms.github_events import decide, verify_signature
+from bot.platforms.github_events import MalformedPayload, PingEvent, decide, parse_event, verify_signature
 from bot.queue import JobQueue
 from bot.scan import ScanLimits, Scanner
 from bot.store import Job, Run, Store
@@ -200,14 +200,14 @@ class Services:
     async def _warm_up(self) -> None:
         """Build what the first webhook would otherwise build while a burst waits: the models'
         validators (deferred for the CLI's sake) and the intake's statements."""
-        from bot.platforms.github_events import decide
+        from bot.platforms.github_events import decide, parse_event
 
         sample = {
             "action": "opened",
             "repository": {"full_name": "warm/up"},
             "pull_request": {"number": 1, "state": "open", "head": {"sha": "0" * 40}},
         }
-        decision = decide("pull_request", sample, self.settings.github)
+        decision = decide("pull_request", parse_event("pull_request", orjson.dumps(sample)), self.settings.github)
         spec = job_spec("github", decision.ref, decision.reason, decision.requested_by)
         if spec is not None:
             await self.intake.warm_up(spec)
@@ -297,17 +297,16 @@ async def _github_webhook(request: web.Request) -> web.Response:
     if not event or not delivery:
         return _json(400, error="X-GitHub-Event and X-GitHub-Delivery headers are required")
     try:
-        payload = orjson.loads(body)
-        if not isinstance(payload, dict):
-            raise ValueError("payload is not a JSON object")
-    except ValueError as exc:  # orjson.JSONDecodeError (also for invalid UTF-8) is a ValueError
-        return _json(400, error=f"malformed JSON: {exc}")
-    if event == "ping":
-        return _json(200, status="pong", zen=str(payload.get("zen", "")))
+        payload = parse_event(event, body)
+    except MalformedPayload as exc:
+        what = "JSON" if exc.json else f"{event} payload"
+        return _json(400, error=f"malformed {what}: {exc}")
+    if isinstance(payload, PingEvent):
+        return _json(200, status="pong", zen=payload.zen or "")
     try:
         decision = decide(event, payload, settings.github)
-    except (KeyError, TypeError, ValueError) as exc:
-        return _json(400, error=f"malformed {event} payload: missing or invalid {exc}")
+    except KeyError as exc:
+        return _json(400, error=f"malformed {event} payload: missing {exc}")
     job = job_spec("github", decision.ref, decision.reason, decision.requested_by)
     accepted = await services.intake.submit(f"github:{delivery}", event, job)
     if accepted.duplicate:
