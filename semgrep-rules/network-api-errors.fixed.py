@@ -344,3 +344,28 @@ def lab_connection(host, port):
     # ok: network-api-errors.unverified-ssl-context
     context = ssl._create_unverified_context()  # noqa: DUO122 - the lab appliance has no CA
     return http.client.HTTPSConnection(host, port, context=context)
+
+
+def login(self):
+    session = requests.Session()
+    session.request = functools.partial(session.request, timeout=self.request_timeout)
+    # ok: network-api-errors.requests-without-timeout
+    session.get("https://login.example.org/")
+    return session
+
+
+def pending_parts(widgets):
+    requests = collect_update_requests()
+    # ok: network-api-errors.requests-without-timeout
+    return [part for w in widgets for part in requests.get(w, {})]
+
+
+def fetch_status(url):
+    session = requests.Session()
+    # ruleid: network-api-errors.requests-without-timeout
+    return session.get(url, timeout=60).status_code
+
+
+def insecure_opt_in():
+    # ok: network-api-errors.unverified-ssl-context
+    return ssl._create_unverified_context()  # ruff:ignore[suspicious-unverified-context-usage]

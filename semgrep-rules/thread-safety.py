@@ -709,3 +709,12 @@ def leaky(sem):
     proc = spawn()
     sem.lock.release()
     return proc
+
+
+def progress(self):
+    guard = threading.Lock()
+    # ok: thread-safety.acquire-without-finally-release
+    guard.acquire()
+    value = int(float(self.done) / float(self.total) * 100)
+    guard.release()
+    return value
