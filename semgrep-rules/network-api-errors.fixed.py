@@ -369,3 +369,21 @@ def fetch_status(url):
 def insecure_opt_in():
     # ok: network-api-errors.unverified-ssl-context
     return ssl._create_unverified_context()  # ruff:ignore[suspicious-unverified-context-usage]
+
+
+def wrapped_client(url):
+    from tracker.utils import requests
+
+    # ok: network-api-errors.requests-without-timeout
+    page = requests.get(url)
+    # ok: network-api-errors.response-used-without-status-check
+    return page.json()
+
+
+def update_check(url):
+    try:
+        resp = requests.get(url, timeout=5)
+        # ok: network-api-errors.response-used-without-status-check
+        return resp.json()
+    except requests.RequestException:
+        return None

@@ -718,3 +718,14 @@ def progress(self):
     value = int(float(self.done) / float(self.total) * 100)
     guard.release()
     return value
+
+
+class PoolServer:
+    def __init__(self):
+        self.stop_condition = threading.Condition()
+
+    def stop(self):
+        # ok: thread-safety.acquire-without-finally-release
+        self.stop_condition.acquire()
+        self.stop_condition.notify()
+        self.stop_condition.release()
