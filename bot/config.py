@@ -49,9 +49,6 @@ class ScanSettings(BaseModel):
     max_memory_mb: int = 2000
     # Semgrep runs at this niceness, so webhook answers keep the CPU during a busy review.
     nice: int = Field(default=10, ge=0, le=19)
-    # ... and, on Linux, under the SCHED_IDLE policy: it gets only CPU time that nothing else (the
-    # webhook intake above all) wants; reviews still finish, as intake is idle between bursts.
-    idle: bool = True
     run_timeout_s: float = 120.0
     # The service deletes cached scan results older than this once a day (0: never).
     cache_max_age_days: float = Field(default=30.0, ge=0)

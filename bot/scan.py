@@ -46,7 +46,6 @@ class ScanLimits:
     run_timeout_s: float = 120.0
     jobs: int | None = None
     nice: int = 0  # niceness added to Semgrep's processes
-    idle: bool = False  # Semgrep under SCHED_IDLE (Linux): it runs only on CPU nothing else wants
 
 
 @dataclass
@@ -479,13 +478,10 @@ class _SemgrepRun:
             )
         except OSError as exc:
             raise ScanError(f"cannot run semgrep: {exc}") from exc
-        # Set before Semgrep forks its workers (they inherit both); lowering priority needs no rights.
         if limits.nice:
+            # Set before Semgrep forks its workers (they inherit it); lowering priority needs no rights.
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, proc.pid, os.getpriority(os.PRIO_PROCESS, 0) + limits.nice)
-        if limits.idle and hasattr(os, "SCHED_IDLE"):
-            with contextlib.suppress(OSError):
-                os.sched_setscheduler(proc.pid, os.SCHED_IDLE, os.sched_param(0))
         return proc
 
     def collect(self) -> dict[str, _Raw]:

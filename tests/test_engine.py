@@ -328,33 +328,3 @@ def test_fixes_of_one_file_are_verified_in_one_copy(scanner: Scanner, monkeypatc
     assert len(seen) == 1 and len(seen[0]) == 1  # one rescan, one copy holding all three fixes
     assert [f.suggestion.start_line for f in res.findings if f.suggestion] == [2, 4, 5]
     assert all(f.suggestion and "timeout=30" in f.suggestion.replacement for f in res.findings)
-
-
-def test_semgrep_runs_niced_and_idle_when_asked(engine_rules: Path, tmp_path: Path, monkeypatch) -> None:
-    """The service's Semgrep gives way to the webhook intake: niceness on top of ours and, on
-    Linux, the SCHED_IDLE policy.  A stand-in `semgrep` records what it was given."""
-    import json
-    import sys
-
-    from bot.scan import ScanLimits
-
-    idle, other = getattr(os, "SCHED_IDLE", None), getattr(os, "SCHED_OTHER", None)
-    record = tmp_path / "record.json"
-    fake = tmp_path / "semgrep"
-    fake.write_text(
-        f"#!{sys.executable}\n"
-        "import json, os, sys, time\n"
-        "time.sleep(0.5)  # the parent sets the policy right after starting us\n"
-        f"open({str(record)!r}, 'w').write(json.dumps("
-        "[getattr(os, 'sched_getscheduler', lambda _p: None)(0), os.getpriority(os.PRIO_PROCESS, 0)]))\n"
-        "print(json.dumps({'results': [], 'errors': [], 'paths': {'scanned': []}}))\n"
-    )
-    fake.chmod(0o755)
-    own = os.getpriority(os.PRIO_PROCESS, 0)
-    scanner = Scanner(engine_rules, semgrep_bin=str(fake), limits=ScanLimits(nice=3, idle=True))
-    scanner.scan({"pkg/a.py": b"x = 1\n"})
-    policy, nice = json.loads(record.read_text())
-    assert policy == idle and nice == min(own + 3, 19)
-    Scanner(engine_rules, semgrep_bin=str(fake), limits=ScanLimits()).scan({"pkg/b.py": b"y = 2\n"})
-    policy, nice = json.loads(record.read_text())
-    assert policy == other and nice == own

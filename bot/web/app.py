@@ -52,7 +52,6 @@ class Services:
                 timeout_per_file_s=s.timeout_per_file_s,
                 max_memory_mb=s.max_memory_mb,
                 nice=s.nice,
-                idle=s.idle,
                 run_timeout_s=s.run_timeout_s,
             ),
             cache=_cache(),
