@@ -386,3 +386,9 @@ class ProtocolParser(object):
         print('api %d' % self.api_key)
         # ruleid: sensitive-logging.secret-printed
         print('api %s' % self.api_key)
+
+
+def reconnect(self):
+    # a websocket endpoint, no credentials in it
+    # ok: sensitive-logging.credential-url-logged
+    LOG.debug("reconnecting using %s", self.connection_url)
