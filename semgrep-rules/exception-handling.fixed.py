@@ -1409,3 +1409,14 @@ def wait_for_rebuild(cloud, server_id, timeout):
             continue
         if server["status"] == "ACTIVE":
             return server
+
+
+async def stop_pending(pending):
+    for coro in pending:
+        if not coro.done():
+            coro.cancel()
+            try:
+                await coro
+            # ok: exception-handling.bare-except
+            except:
+                pass

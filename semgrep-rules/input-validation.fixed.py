@@ -710,3 +710,9 @@ def unpack_checked(tf, dest_dir):
     except TypeError:
         # ok: input-validation.tarfile-extract-unfiltered
         tf.extractall(dest_dir)
+
+
+def unpack_remote(tarfileobj, dest, extract_kwargs):
+    with tarfile.open(fileobj=tarfileobj) as tmptar:
+        # ok: input-validation.tarfile-extract-unfiltered
+        tmptar.extractall(path=dest, **extract_kwargs)

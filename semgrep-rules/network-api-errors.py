@@ -394,3 +394,15 @@ def fetch_wsdl(url, url_scheme, http):
         # ok: network-api-errors.urlopen-without-timeout
         return urllib.request.urlopen(url).read()
     return http.request(url, "GET")
+
+
+def node_details(url, auth, node_id):
+    try:
+        r = requests.get(url, auth=auth, timeout=(10, 10))
+        return r.json()
+    except requests.ConnectionError as ex:
+        # ok: network-api-errors.broad-except-converts-api-error
+        raise NodeUnreachable(node_id=node_id, detail=str(ex))
+    except Exception as ex:
+        # ruleid: network-api-errors.broad-except-converts-api-error
+        raise NodeDetailsError(message=str(ex), node_id=node_id)
