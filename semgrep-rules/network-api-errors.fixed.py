@@ -406,3 +406,9 @@ def node_details(url, auth, node_id):
     except Exception as ex:
         # ruleid: network-api-errors.broad-except-converts-api-error
         raise NodeDetailsError(message=str(ex), node_id=node_id)
+
+
+def app_config(app_id):
+    req = requests.get(f"https://config.example.org/apps/{app_id}", timeout=10)
+    # ok: network-api-errors.response-used-without-status-check
+    return json.loads(req.text[4:]) if req.status_code == 200 else {}
