@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.batch_sql import statements
 from bot.config import QueueSettings
-from bot.store import Job, Store
+from bot.store import JOBS, Job, Store
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,73 @@ def enqueue_many(conn: Connection, specs: list[dict[str, Any]]) -> list[Enqueued
     return out
 
 
+def _recover(conn: Connection, now: float) -> int:
+    running = conn.execute(select(JOBS.c.id, JOBS.c.change_key).where(JOBS.c.state == "running")).all()
+    for job_id, change_key in running:
+        other = conn.execute(
+            select(JOBS.c.id).where(JOBS.c.change_key == change_key, JOBS.c.state == "waiting")
+        ).first()
+        conn.execute(
+            update(JOBS)
+            .where(JOBS.c.id == job_id)
+            .values(state="superseded" if other else "waiting", run_after=now, last_error="interrupted by a restart")
+        )
+    return len(running)
+
+
+def _claim(conn: Connection, now: float) -> Job | None:
+    """The oldest due waiting job whose change has none running, marked running."""
+    busy = select(JOBS.c.change_key).where(JOBS.c.state == "running")
+    row = conn.execute(
+        select(JOBS)
+        .where(JOBS.c.state == "waiting", JOBS.c.run_after <= now, JOBS.c.change_key.not_in(busy))
+        .order_by(JOBS.c.run_after, JOBS.c.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    attempts = row.attempts + 1
+    res = conn.execute(
+        update(JOBS)
+        .where(JOBS.c.id == row.id, JOBS.c.state == "waiting")
+        .values(state="running", attempts=attempts, updated_at=now)
+    )
+    if res.rowcount != 1:
+        return None
+    # A detached Job carrying the row: workers only read its attributes.
+    return Job(**{**row._asdict(), "state": "running", "attempts": attempts})
+
+
+def _set_state(conn: Connection, job_id: int, state: str, error: str | None, now: float) -> None:
+    conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(state=state, last_error=error, updated_at=now))
+
+
+def _retry(conn: Connection, job_id: int, change_key: str, reason: str, error: str, delay: float, now: float) -> str:
+    other = conn.execute(
+        select(JOBS.c.id, JOBS.c.reason).where(JOBS.c.change_key == change_key, JOBS.c.state == "waiting")
+    ).first()
+    if other is not None:
+        # A newer request is already waiting: it will review the newest revision.
+        conn.execute(update(JOBS).where(JOBS.c.id == other.id).values(reason=stronger(reason, other.reason)))
+        conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(state="superseded", last_error=error))
+        return "superseded"
+    conn.execute(
+        update(JOBS)
+        .where(JOBS.c.id == job_id)
+        .values(state="waiting", run_after=now + delay, last_error=error, updated_at=now)
+    )
+    return "waiting"
+
+
+def _drop_waiting(conn: Connection, change_key: str, now: float) -> int:
+    res = conn.execute(
+        update(JOBS)
+        .where(JOBS.c.change_key == change_key, JOBS.c.state == "waiting")
+        .values(state="dropped", updated_at=now)
+    )
+    return int(res.rowcount)
+
+
 class JobQueue:
     def __init__(self, store: Store, settings: QueueSettings | None = None) -> None:
         self.store = store
@@ -146,51 +213,20 @@ class JobQueue:
     def notify(self) -> None:
         self._wakeup.set()
 
+    # Every write below is one short transaction on the store's writer (Store.run_write): a
+    # worker never holds SQLite's write lock across event-loop turns, which the webhook intake's
+    # batches (sibling processes, higher CPU priority) would otherwise queue behind.
+
     async def recover(self) -> int:
         """Put jobs left running by a crash back in the queue."""
-        n = 0
-        async with self.store.write() as s:
-            running = (await s.execute(select(Job).where(Job.state == "running"))).scalars().all()
-            for job in running:
-                other = (
-                    await s.execute(select(Job.id).where(Job.change_key == job.change_key, Job.state == "waiting"))
-                ).first()
-                job.state = "superseded" if other else "waiting"
-                job.run_after = time.time()
-                job.last_error = "interrupted by a restart"
-                n += 1
-        return n
+        return await self.store.run_write(_recover, time.time())
 
     async def claim(self) -> Job | None:
-        async with self._claim_lock, self.store.write() as s:
-            busy = select(Job.change_key).where(Job.state == "running")
-            job = (
-                await s.execute(
-                    select(Job)
-                    .where(Job.state == "waiting", Job.run_after <= time.time(), Job.change_key.not_in(busy))
-                    .order_by(Job.run_after, Job.id)
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
-            if job is None:
-                return None
-            attempts = job.attempts + 1
-            res = await s.execute(
-                update(Job)
-                .where(Job.id == job.id, Job.state == "waiting")
-                .values(state="running", attempts=attempts, updated_at=time.time())
-                .execution_options(synchronize_session=False)
-            )
-            if res.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-        job.state, job.attempts = "running", attempts
-        return job
+        async with self._claim_lock:
+            return await self.store.run_write(_claim, time.time())
 
     async def finish(self, job_id: int, state: str = "done", error: str | None = None) -> None:
-        async with self.store.write() as s:
-            await s.execute(
-                update(Job).where(Job.id == job_id).values(state=state, last_error=error, updated_at=time.time())
-            )
+        await self.store.run_write(_set_state, job_id, state, error, time.time())
 
     async def retry(self, job: Job, error: str, retry_after: float | None = None) -> str:
         """Back to waiting after a delay; fails for good after max_attempts.  Returns the new state."""
@@ -200,30 +236,10 @@ class JobQueue:
         delay = min(self.settings.backoff_base_s * 2 ** (job.attempts - 1), self.settings.backoff_max_s)
         if retry_after is not None:
             delay = max(delay, retry_after)
-        async with self.store.write() as s:
-            other = (
-                await s.execute(select(Job).where(Job.change_key == job.change_key, Job.state == "waiting"))
-            ).scalar_one_or_none()
-            if other is not None:
-                # A newer request is already waiting: it will review the newest revision.
-                other.reason = stronger(job.reason, other.reason)
-                await s.execute(update(Job).where(Job.id == job.id).values(state="superseded", last_error=error))
-                return "superseded"
-            await s.execute(
-                update(Job)
-                .where(Job.id == job.id)
-                .values(state="waiting", run_after=time.time() + delay, last_error=error, updated_at=time.time())
-            )
-        return "waiting"
+        return await self.store.run_write(_retry, job.id, job.change_key, job.reason, error, delay, time.time())
 
     async def drop_waiting(self, change_key: str) -> int:
-        async with self.store.write() as s:
-            res = await s.execute(
-                update(Job)
-                .where(Job.change_key == change_key, Job.state == "waiting")
-                .values(state="dropped", updated_at=time.time())
-            )
-            return int(res.rowcount)  # type: ignore[attr-defined]
+        return await self.store.run_write(_drop_waiting, change_key, time.time())
 
     async def counts(self) -> dict[str, int]:
         from sqlalchemy import func
