@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.analyse import analyse
 from bot.config import Settings
@@ -163,20 +164,20 @@ class Pipeline:
         fresh = [f for f in items if f.reply_id not in known]
         if not fresh:
             return 0
-        async with self.store.write() as s:
-            for f in fresh:
-                s.add(
-                    FeedbackRow(
-                        platform=ref.platform,
-                        change_key=ref.key,
-                        reply_id=f.reply_id,
-                        fingerprint=f.comment.fingerprint,
-                        rule_id=f.rule_id,
-                        kind=f.kind,
-                        reason=f.reason,
-                        author=f.author,
-                    )
-                )
+        rows = [
+            FeedbackRow(
+                platform=ref.platform,
+                change_key=ref.key,
+                reply_id=f.reply_id,
+                fingerprint=f.comment.fingerprint,
+                rule_id=f.rule_id,
+                kind=f.kind,
+                reason=f.reason,
+                author=f.author,
+            )
+            for f in fresh
+        ]
+        await self.store.run_write_session(lambda s: s.add_all(rows))
         to_resolve = {f.comment.comment_id: f.comment for f in fresh if f.kind == "ignore" and not f.comment.resolved}
         if to_resolve:
             await platform.resolve(ref, list(to_resolve.values()), ref.revision)
@@ -210,19 +211,22 @@ class Pipeline:
         return row is not None
 
     async def _start_run(self, ref: ChangeRef, ruleset: str, reason: str, job_id: int | None) -> int:
-        async with self.store.write() as s:
-            run = Run(
-                job_id=job_id,
-                platform=ref.platform,
-                project=ref.project,
-                change_key=ref.key,
-                revision=ref.revision,
-                ruleset=ruleset,
-                reason=reason,
-            )
+        run = Run(
+            job_id=job_id,
+            platform=ref.platform,
+            project=ref.project,
+            change_key=ref.key,
+            revision=ref.revision,
+            ruleset=ruleset,
+            reason=reason,
+        )
+
+        def add(s: Session) -> int:
             s.add(run)
-            await s.flush()
+            s.flush()
             return run.id
+
+        return await self.store.run_write_session(add)
 
     async def _record(
         self,
@@ -242,8 +246,9 @@ class Pipeline:
         post_s: float,
     ) -> None:
         commented = {c.fingerprint for c in comments}
-        async with self.store.write() as s:
-            run = await s.get(Run, run_id)
+
+        def write(s: Session) -> None:
+            run = s.get(Run, run_id)
             assert run is not None
             run.finished_at = time.time()
             run.outcome = out.outcome
@@ -271,7 +276,7 @@ class Pipeline:
                     )
                 )
             if out.review_id is not None and reason == "auto":
-                exists = (await s.execute(self._posted_review_query(ref, ruleset))).first()
+                exists = (s.execute(self._posted_review_query(ref, ruleset))).first()
                 if exists is None:
                     s.add(
                         PostedReview(
@@ -281,7 +286,7 @@ class Pipeline:
             if out.comments_posted:
                 for c in comments:
                     row = (
-                        await s.execute(
+                        s.execute(
                             select(CommentRow).where(
                                 CommentRow.change_key == ref.key, CommentRow.fingerprint == c.fingerprint
                             )
@@ -300,7 +305,7 @@ class Pipeline:
                         )
             for p in gone:
                 row = (
-                    await s.execute(
+                    s.execute(
                         select(CommentRow).where(
                             CommentRow.change_key == ref.key, CommentRow.fingerprint == p.fingerprint
                         )
@@ -308,3 +313,5 @@ class Pipeline:
                 ).scalar_one_or_none()
                 if row is not None:
                     row.state, row.resolved_at = "resolved", time.time()
+
+        await self.store.run_write_session(write)

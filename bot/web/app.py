@@ -445,6 +445,10 @@ def create_app(
         # This process answers no webhooks: the siblings' announcements tell when a burst is on.
         svc.queue.defer = siblings.busy_for
 
+    if parent is not None:
+        # This process only answers webhooks: its batch writes leave WAL checkpoints to the workers.
+        svc.store.checkpoints = False
+
     async def on_startup(_app: web.Application) -> None:
         if parent is not None:
             svc.intake.on_enqueued = parent.notify
