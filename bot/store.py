@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -238,6 +240,7 @@ class Store:
         )
         self._sync_engine: Engine | None = None
         self._writer: ThreadPoolExecutor | None = None
+        self._gate_fd: int | None = None
         # False in processes that only answer webhooks (set before the first write): their
         # writes leave WAL checkpoints to the worker process.
         self.checkpoints = True
@@ -259,12 +262,27 @@ class Store:
         engine = self._sync_engine
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+        gate = self._write_gate()
 
         def run() -> T:
-            with engine.begin() as conn:
-                return fn(conn, *args)
+            # Writers of every process take turns on an OS file lock first: a waiter wakes the
+            # moment the holder is done, where SQLite's own busy handler sleeps 1, 2, 5, 10 ms...
+            fcntl.flock(gate, fcntl.LOCK_EX)
+            try:
+                with engine.begin() as conn:
+                    return fn(conn, *args)
+            finally:
+                fcntl.flock(gate, fcntl.LOCK_UN)
 
         return await asyncio.get_running_loop().run_in_executor(self._writer, run)
+
+    def _write_gate(self) -> int:
+        """The file descriptor of `<database>.write-lock`, opened once."""
+        if self._gate_fd is None:
+            db = make_url(self.url).database
+            assert db, "run_write's file lock needs a database file"
+            self._gate_fd = os.open(f"{db}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        return self._gate_fd
 
     async def run_write_session(self, fn: Callable[..., T], *args: Any) -> T:
         """`run_write` with an ORM session on the transaction's connection: `fn(session, *args)`;
@@ -288,4 +306,7 @@ class Store:
             self._writer = None
         if self._sync_engine is not None:
             self._sync_engine.dispose()
+        if self._gate_fd is not None:
+            os.close(self._gate_fd)
+            self._gate_fd = None
         await self.engine.dispose()

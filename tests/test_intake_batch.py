@@ -112,3 +112,21 @@ async def test_update_refuses_unknown_columns(file_store: Store) -> None:
 
     with pytest.raises(ValueError, match="not job columns"):
         await file_store.run_write(bad)
+
+
+async def test_writers_take_turns_on_the_write_lock_file(file_store: Store, tmp_path: Path) -> None:
+    """Every process's short write transactions queue on `<database>.write-lock` (an OS lock that
+    wakes the next writer at once) before SQLite's own lock: while another holder has it, a
+    write waits, and it runs as soon as the holder lets go."""
+    import asyncio
+    import fcntl
+
+    done: list[int] = []
+    with open(str(tmp_path / "b.db") + ".write-lock", "a+") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        task = asyncio.create_task(file_store.run_write(lambda _conn: done.append(1)))
+        await asyncio.sleep(0.3)
+        assert done == []
+        fcntl.flock(other, fcntl.LOCK_UN)
+        await asyncio.wait_for(task, 5)
+    assert done == [1]
