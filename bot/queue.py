@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.batch_sql import statements
 from bot.config import QueueSettings
@@ -49,49 +47,6 @@ def stronger(a: str, b: str) -> str:
 class Enqueued:
     job_id: int
     coalesced: bool
-
-
-async def enqueue(
-    session: AsyncSession,
-    *,
-    change_key: str,
-    platform: str,
-    ref: dict[str, Any],
-    reason: str = "auto",
-    requested_by: str | None = None,
-) -> Enqueued:
-    """Add or coalesce the waiting job of a change, inside the caller's transaction."""
-    for _ in range(3):
-        waiting = (
-            await session.execute(select(Job).where(Job.change_key == change_key, Job.state == "waiting"))
-        ).scalar_one_or_none()
-        t = time.time()
-        if waiting is not None:
-            waiting.ref = ref
-            if stronger(reason, waiting.reason) != waiting.reason:
-                waiting.reason = reason
-                waiting.requested_by = requested_by
-            waiting.updated_at = t
-            await session.flush()
-            return Enqueued(waiting.id, True)
-        job = Job(
-            change_key=change_key,
-            platform=platform,
-            ref=ref,
-            reason=reason,
-            requested_by=requested_by,
-            state="waiting",
-            run_after=t,
-            created_at=t,
-            updated_at=t,
-        )
-        try:
-            async with session.begin_nested():
-                session.add(job)
-        except IntegrityError:
-            continue  # another writer created the waiting job first: coalesce into it
-        return Enqueued(job.id, False)
-    raise RuntimeError(f"could not enqueue a job for {change_key}")
 
 
 def enqueue_many(conn: Connection, specs: list[dict[str, Any]]) -> list[Enqueued]:

@@ -8,11 +8,10 @@ the 2xx stays fast under bursts.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fcntl
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
@@ -33,7 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 T = TypeVar("T")
@@ -207,7 +206,7 @@ def _begin(conn: Any) -> None:
     # Several processes write this file (sibling intake processes, `reviewbot recheck`): a
     # deferred transaction that reads, then writes after another process committed, fails at
     # once with "database is locked" (the busy timeout does not apply to that case).  Write
-    # transactions (Store.write, Store.run_write) therefore take the write lock up front and
+    # transactions (Store.run_write) therefore take the write lock up front and
     # wait their turn; read-only sessions stay deferred and never hold it.
     immediate = conn.get_execution_options().get("sqlite_immediate", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
@@ -233,23 +232,14 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        # Read-only sessions; write transactions use write().
+        # Read-only sessions; writes are short transactions through run_write().
         self.session = async_sessionmaker(self.engine, expire_on_commit=False)
-        self._write_session = async_sessionmaker(
-            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
-        )
         self._sync_engine: Engine | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._gate_fd: int | None = None
         # False in processes that only answer webhooks (set before the first write): their
         # writes leave WAL checkpoints to the worker process.
         self.checkpoints = True
-
-    @contextlib.asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """A session in a write transaction (committed on exit, rolled back on error)."""
-        async with self._write_session() as s, s.begin():
-            yield s
 
     async def run_write(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(connection, *args)` in one write transaction.  On SQLite it runs on a

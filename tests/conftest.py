@@ -33,6 +33,17 @@ def cached_scanner(engine_rules: Path, tmp_path: Path) -> Scanner:
 
 
 @pytest.fixture
+async def store(tmp_path: Path):
+    """A store on a real SQLite file (the embedded default), tables created."""
+    from bot.store import Store
+
+    st = Store(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
+    await st.create_all()
+    yield st
+    await st.close()
+
+
+@pytest.fixture
 async def aiohttp_client():
     """Start an aiohttp app on loopback and return a test client for it."""
     from aiohttp.test_utils import TestClient, TestServer

@@ -61,14 +61,6 @@ async def run_batches(store: Store) -> tuple[list[list[Accepted]], list[tuple[An
 
 
 @pytest.fixture
-async def file_store(tmp_path: Path):
-    st = Store(f"sqlite+aiosqlite:///{tmp_path / 'b.db'}")
-    await st.create_all()
-    yield st
-    await st.close()
-
-
-@pytest.fixture
 async def memory_store():
     st = Store("sqlite+aiosqlite://")
     await st.create_all()
@@ -76,15 +68,15 @@ async def memory_store():
     await st.close()
 
 
-async def test_each_store_uses_the_statements_meant_for_it(file_store: Store, memory_store: Store) -> None:
+async def test_each_store_uses_the_statements_meant_for_it(store: Store, memory_store: Store) -> None:
     kinds = {}
-    for name, st in (("file", file_store), ("memory", memory_store)):
+    for name, st in (("file", store), ("memory", memory_store)):
         kinds[name] = await st.run_write(lambda conn: type(statements(conn)))
     assert kinds == {"file": SqliteStatements, "memory": CoreStatements}
 
 
-async def test_both_statement_sets_store_the_same_rows(file_store: Store, memory_store: Store) -> None:
-    fast = await run_batches(file_store)
+async def test_both_statement_sets_store_the_same_rows(store: Store, memory_store: Store) -> None:
+    fast = await run_batches(store)
     core = await run_batches(memory_store)
     assert fast == core
     results, jobs, deliveries = fast
@@ -106,15 +98,15 @@ async def test_both_statement_sets_store_the_same_rows(file_store: Store, memory
     assert dict((k, kind) for k, kind, _ in deliveries)["d3"] == "ping"
 
 
-async def test_update_refuses_unknown_columns(file_store: Store) -> None:
+async def test_update_refuses_unknown_columns(store: Store) -> None:
     def bad(conn: Any) -> None:
         statements(conn).update_job(1, {"state; DROP TABLE jobs": "x"})
 
     with pytest.raises(ValueError, match="not job columns"):
-        await file_store.run_write(bad)
+        await store.run_write(bad)
 
 
-async def test_writers_take_turns_on_the_write_lock_file(file_store: Store, tmp_path: Path) -> None:
+async def test_writers_take_turns_on_the_write_lock_file(store: Store, tmp_path: Path) -> None:
     """Every process's short write transactions queue on `<database>.write-lock` (an OS lock that
     wakes the next writer at once) before SQLite's own lock: while another holder has it, a
     write waits, and it runs as soon as the holder lets go."""
@@ -122,9 +114,9 @@ async def test_writers_take_turns_on_the_write_lock_file(file_store: Store, tmp_
     import fcntl
 
     done: list[int] = []
-    with open(str(tmp_path / "b.db") + ".write-lock", "a+") as other:
+    with open(str(tmp_path / "store.db") + ".write-lock", "a+") as other:
         fcntl.flock(other, fcntl.LOCK_EX)
-        task = asyncio.create_task(file_store.run_write(lambda _conn: done.append(1)))
+        task = asyncio.create_task(store.run_write(lambda _conn: done.append(1)))
         await asyncio.sleep(0.3)
         assert done == []
         fcntl.flock(other, fcntl.LOCK_UN)

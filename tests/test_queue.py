@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-
-import pytest
 
 from bot.config import QueueSettings
-from bot.queue import JobQueue, TransientError, enqueue
+from bot.queue import JobQueue, TransientError, enqueue_many
 from bot.store import Job, Store
 
 
-@pytest.fixture
-async def store(tmp_path: Path):
-    st = Store(f"sqlite+aiosqlite:///{tmp_path / 'q.db'}")
-    await st.create_all()
-    yield st
-    await st.close()
-
-
 async def put(store: Store, key: str, rev: str, reason: str = "auto"):
-    async with store.write() as s:
-        return await enqueue(s, change_key=key, platform="github", ref={"rev": rev}, reason=reason)
+    spec = {"change_key": key, "platform": "github", "ref": {"rev": rev}, "reason": reason}
+    return (await store.run_write(enqueue_many, [spec]))[0]
 
 
 async def test_later_pushes_coalesce_into_the_waiting_job(store: Store) -> None:
